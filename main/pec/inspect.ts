@@ -1,0 +1,121 @@
+/**
+ * Everything the PEC model can say about one raw message, in one plain record. It never throws:
+ * a message that cannot be read is `unparseable`, with the reason among the anomalies.
+ */
+import { createHash } from 'node:crypto';
+import { type ClassificationBasis, classifyMessage } from './classify.ts';
+import type { CertData } from './daticert.ts';
+import { type Finding, finding } from './findings.ts';
+import { type DeliveryType, isPecKind, type MessageKind } from './kinds.ts';
+import { decodedBody, decodeWords, headerValue } from './mime.ts';
+import { type OriginalMessage, readOriginal } from './original.ts';
+import { type SignatureReport, type VerifyOptions, verifySignature } from './signature.ts';
+import { headerAddress } from './structure.ts';
+
+export interface InspectResult {
+  kind: MessageKind;
+  basis: ClassificationBasis;
+  deliveryType: DeliveryType | null;
+  virus: boolean;
+  /** Top-level headers, decoded: for an envelope they are the provider's, not the author's. */
+  subject: string | null;
+  from: string | null;
+  messageId: string | null;
+  referenceMessageId: string | null;
+  date: string | null;
+  size: number;
+  sha256: string;
+  certData: CertData | null;
+  original: OriginalMessage | null;
+  signature: SignatureReport;
+  anomalies: Finding[];
+}
+
+const UNCHECKED: SignatureReport = {
+  verdict: 'unsigned',
+  reason: 'the message could not be read',
+  form: null,
+  signer: null,
+  signingTime: null,
+  chain: [],
+};
+
+export async function inspectMessage(raw: Uint8Array, options: VerifyOptions = {}): Promise<InspectResult> {
+  const size = raw.byteLength;
+  const sha256 = createHash('sha256').update(raw).digest('hex');
+  try {
+    return await inspectUnsafe(raw, size, sha256, options);
+  } catch (error) {
+    return unparseable(size, sha256, `the message could not be read: ${(error as Error).message}`);
+  }
+}
+
+async function inspectUnsafe(
+  raw: Uint8Array,
+  size: number,
+  sha256: string,
+  options: VerifyOptions,
+): Promise<InspectResult> {
+  const { structure, certData, classification } = classifyMessage(raw);
+  if (classification.kind === 'unparseable') {
+    return { ...unparseable(size, sha256, ''), anomalies: classification.findings };
+  }
+  const headers = structure.topHeaders;
+  const anomalies = [...classification.findings];
+  const from = headerAddress(headers, 'from');
+  const signature = await verifySignature(structure, from, options);
+  if (isPecKind(classification.kind) && signature.verdict !== 'valid') {
+    anomalies.push(
+      finding(
+        'signature',
+        `not signed by an accredited PEC provider (${signature.verdict}): ${signature.reason}`,
+      ),
+    );
+  }
+  let original: OriginalMessage | null = null;
+  if (structure.postacert && isPecKind(classification.kind)) {
+    const parsed = await readOriginal(decodedBody(structure.postacert));
+    if (parsed.ok) original = parsed.value;
+    else anomalies.push(finding('postacert-invalid', parsed.reason));
+  }
+  const date = headerValue(headers, 'date');
+  const parsedDate = date ? new Date(date) : null;
+  return {
+    kind: classification.kind,
+    basis: classification.basis,
+    deliveryType: classification.deliveryType,
+    virus: classification.virus,
+    subject:
+      headerValue(headers, 'subject') !== undefined ? decodeWords(headerValue(headers, 'subject')!) : null,
+    from: headerValue(headers, 'from') !== undefined ? decodeWords(headerValue(headers, 'from')!) : null,
+    messageId: headerValue(headers, 'message-id') ?? null,
+    referenceMessageId: headerValue(headers, 'x-riferimento-message-id') ?? null,
+    date: parsedDate && !Number.isNaN(parsedDate.getTime()) ? parsedDate.toISOString() : null,
+    size,
+    sha256,
+    certData,
+    original,
+    signature,
+    anomalies,
+  };
+}
+
+function unparseable(size: number, sha256: string, reason: string): InspectResult {
+  return {
+    kind: 'unparseable',
+    basis: 'none',
+    deliveryType: null,
+    virus: false,
+    subject: null,
+    from: null,
+    messageId: null,
+    referenceMessageId: null,
+    date: null,
+    size,
+    sha256,
+    certData: null,
+    original: null,
+    signature: UNCHECKED,
+    anomalies: reason ? [finding('unparseable', reason)] : [],
+  };
+}

@@ -1,0 +1,84 @@
+/**
+ * The original message a PEC carries (postacert.eml), read with mailparser: what a person reads
+ * instead of the provider's envelope.
+ */
+import { createHash } from 'node:crypto';
+import { type AddressObject, simpleParser } from 'mailparser';
+
+export interface OriginalAttachment {
+  filename: string | null;
+  contentType: string;
+  size: number;
+  sha256: string;
+  contentId: string | null;
+  inline: boolean;
+  /** A message inside the message (.eml) or a signed file (.p7m): listed, opened on request. */
+  nested: 'eml' | 'p7m' | null;
+}
+
+export interface OriginalMessage {
+  subject: string | null;
+  from: string | null;
+  fromAddress: string | null;
+  to: string[];
+  cc: string[];
+  date: string | null;
+  messageId: string | null;
+  /** The author's own Message-ID, kept by the provider in X-Riferimento-Message-ID. */
+  referenceMessageId: string | null;
+  text: string | null;
+  html: string | null;
+  attachments: OriginalAttachment[];
+}
+
+export type OriginalResult = { ok: true; value: OriginalMessage } | { ok: false; reason: string };
+
+const MAX_HTML = 20 * 1024 * 1024;
+
+export async function readOriginal(bytes: Uint8Array): Promise<OriginalResult> {
+  try {
+    const mail = await simpleParser(Buffer.from(bytes), {
+      maxHtmlLengthToParse: MAX_HTML,
+      keepCidLinks: true,
+    });
+    const ref = mail.headers.get('x-riferimento-message-id');
+    return {
+      ok: true,
+      value: {
+        subject: mail.subject ?? null,
+        from: mail.from?.text ?? null,
+        fromAddress: mail.from?.value[0]?.address?.toLowerCase() ?? null,
+        to: addresses(mail.to),
+        cc: addresses(mail.cc),
+        date: mail.date && !Number.isNaN(mail.date.getTime()) ? mail.date.toISOString() : null,
+        messageId: mail.messageId ?? null,
+        referenceMessageId: typeof ref === 'string' ? ref.trim() : null,
+        text: mail.text ?? null,
+        html: typeof mail.html === 'string' ? mail.html : null,
+        attachments: mail.attachments.map((a) => ({
+          filename: a.filename ?? null,
+          contentType: a.contentType,
+          size: a.size ?? a.content.length,
+          sha256: createHash('sha256').update(a.content).digest('hex'),
+          contentId: a.cid ?? null,
+          inline: a.contentDisposition === 'inline' && Boolean(a.cid),
+          nested: nestedKind(a.filename, a.contentType),
+        })),
+      },
+    };
+  } catch (error) {
+    return { ok: false, reason: `postacert.eml could not be parsed: ${(error as Error).message}` };
+  }
+}
+
+function addresses(field: AddressObject | AddressObject[] | undefined): string[] {
+  const list = Array.isArray(field) ? field : field ? [field] : [];
+  return list.flatMap((o) => o.value.flatMap((a) => (a.address ? [a.address.toLowerCase()] : [])));
+}
+
+function nestedKind(filename: string | undefined, contentType: string): OriginalAttachment['nested'] {
+  const name = (filename ?? '').toLowerCase();
+  if (contentType === 'message/rfc822' || name.endsWith('.eml')) return 'eml';
+  if (name.endsWith('.p7m') || contentType === 'application/pkcs7-mime') return 'p7m';
+  return null;
+}

@@ -1,0 +1,352 @@
+/**
+ * The provider's S/MIME signature (pec-format.md §5): the CMS signature is checked over the exact
+ * signed bytes, then the signer's chain is built to a trusted root and judged at the signing time,
+ * because old receipts are signed by certificates that have expired since. Never throws.
+ */
+import { webcrypto } from 'node:crypto';
+import type * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { type PecStructure, readSignedData } from './structure.ts';
+import { systemPecAnchors, type TrustAnchors } from './trust.ts';
+
+pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
+
+export type SignatureVerdict = 'valid' | 'tampered' | 'unknown-signer' | 'expired' | 'unsigned';
+
+export interface CertificateSummary {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  emails: string[];
+}
+
+export interface SignatureReport {
+  verdict: SignatureVerdict;
+  /** One English sentence saying why. */
+  reason: string;
+  form: 'detached' | 'opaque' | null;
+  signer: CertificateSummary | null;
+  signingTime: string | null;
+  /** Subjects from the signer up to the trusted root, when a chain was built. */
+  chain: string[];
+}
+
+export interface VerifyOptions {
+  anchors?: TrustAnchors;
+  /** Used when the signature carries no signingTime. */
+  now?: Date;
+}
+
+/** Certificate policy arc of PEC provider certificates (AgID: 1.3.76.16.3.1 and below). */
+export const PEC_POLICY_ARC = '1.3.76.16.3.1';
+const ANY_POLICY = '2.5.29.32.0';
+const MAX_CHAIN = 6;
+
+export async function verifySignature(
+  structure: PecStructure,
+  envelopeFrom: string | null,
+  options: VerifyOptions = {},
+): Promise<SignatureReport> {
+  try {
+    return await verifyUnsafe(structure, envelopeFrom, options);
+  } catch (error) {
+    return report('tampered', `the signature could not be checked: ${(error as Error).message}`, null);
+  }
+}
+
+async function verifyUnsafe(
+  structure: PecStructure,
+  envelopeFrom: string | null,
+  options: VerifyOptions,
+): Promise<SignatureReport> {
+  const container = structure.signature;
+  if (container.form === 'none') return report('unsigned', container.reason, null);
+  if (container.form === 'broken') return report('tampered', container.reason, null);
+  const form = container.form;
+  const signedData = container.form === 'opaque' ? container.signedData : readSignedData(container.der);
+  if (!signedData) return report('tampered', 'the signature part is not a readable CMS SignedData', form);
+  if (signedData.signerInfos.length === 0) return report('tampered', 'the signature has no signer', form);
+
+  const signingTime = readSigningTime(signedData.signerInfos[0]!);
+  const cryptoCheck = await checkCms(
+    signedData,
+    container.form === 'detached' ? container.signedBytes : null,
+  );
+  const signer = cryptoCheck.signer;
+  const base = {
+    form,
+    signer: signer ? summarize(signer) : null,
+    signingTime: signingTime?.toISOString() ?? null,
+  };
+  if (!cryptoCheck.ok) {
+    return { ...base, verdict: cryptoCheck.verdict, reason: cryptoCheck.reason, chain: [] };
+  }
+  const signerCert = signer!;
+  const at = signingTime ?? options.now ?? new Date();
+  const anchors = options.anchors ?? systemPecAnchors();
+  const pool = (signedData.certificates ?? []).filter(
+    (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
+  );
+  const path = await buildChain(signerCert, pool, anchors.certificates);
+  if (!path) {
+    return {
+      ...base,
+      verdict: 'unknown-signer',
+      reason:
+        anchors.source === 'configured'
+          ? 'the signer does not chain to a configured trust anchor'
+          : 'the signer does not chain to AgID CA1 and the Actalis Authentication Root CA',
+      chain: [],
+    };
+  }
+  const chain = path.map((c) => dn(c.subject));
+  const judged = { ...base, chain };
+  if (isCa(signerCert))
+    return { ...judged, verdict: 'unknown-signer', reason: 'the signer certificate is a CA' };
+  const outOfDate = path.find((c) => at < c.notBefore.value || at > c.notAfter.value);
+  if (outOfDate) {
+    return {
+      ...judged,
+      verdict: 'expired',
+      reason: `certificate "${dn(outOfDate.subject)}" was not valid at the signing time ${at.toISOString()}`,
+    };
+  }
+  const policyGap = path.slice(0, -1).find((c, i) => !hasPecPolicy(c, i === 0));
+  if (policyGap) {
+    return {
+      ...judged,
+      verdict: 'unknown-signer',
+      reason: `certificate "${dn(policyGap.subject)}" lacks the PEC certificate policy ${PEC_POLICY_ARC}`,
+    };
+  }
+  const emails = certificateEmails(signerCert);
+  if (!envelopeFrom || !emails.includes(envelopeFrom.toLowerCase())) {
+    return {
+      ...judged,
+      verdict: 'unknown-signer',
+      reason: `the signer (${emails.join(', ') || 'no address'}) is not the envelope sender ${envelopeFrom ?? '(none)'}`,
+    };
+  }
+  const constrained = path.slice(1).find((ca) => !emailsPermitted(ca, emails));
+  if (constrained) {
+    return {
+      ...judged,
+      verdict: 'unknown-signer',
+      reason: `"${dn(constrained.subject)}" may not issue certificates for ${emails.join(', ')}`,
+    };
+  }
+  return { ...judged, verdict: 'valid', reason: 'signature and chain verified at the signing time' };
+}
+
+function report(verdict: SignatureVerdict, reason: string, form: SignatureReport['form']): SignatureReport {
+  return { verdict, reason, form, signer: null, signingTime: null, chain: [] };
+}
+
+type CmsCheck =
+  | { ok: true; signer: pkijs.Certificate }
+  | { ok: false; verdict: SignatureVerdict; reason: string; signer: pkijs.Certificate | null };
+
+/**
+ * Digest and RSA signature. S/MIME signs the canonical (CRLF) form; a copy stored with bare LF is
+ * canonicalised before the check, and as a last resort the bytes are tried exactly as stored.
+ */
+async function checkCms(sd: pkijs.SignedData, detached: Buffer | null): Promise<CmsCheck> {
+  const candidates = detached ? uniqueBuffers([toCrlf(detached), detached]) : [null];
+  let last: CmsCheck = {
+    ok: false,
+    verdict: 'tampered',
+    reason: 'the signature was not checked',
+    signer: null,
+  };
+  for (const data of candidates) {
+    try {
+      const result = await sd.verify({
+        signer: 0,
+        ...(data ? { data: toArrayBuffer(data) } : {}),
+        checkChain: false,
+        extendedMode: true,
+      });
+      const signer = result.signerCertificate ?? null;
+      if (result.signatureVerified && signer) return { ok: true, signer };
+      last = {
+        ok: false,
+        verdict: 'tampered',
+        reason: 'the RSA signature does not match the signed attributes',
+        signer,
+      };
+    } catch (error) {
+      const e = error as { code?: number; message?: string; signerCertificate?: pkijs.Certificate };
+      const signer = e.signerCertificate ?? null;
+      if (e.code === 2 || e.code === 3) {
+        return {
+          ok: false,
+          verdict: 'unknown-signer',
+          reason: 'the signer certificate is not in the signature',
+          signer,
+        };
+      }
+      const digest = /digest doesn't match/i.test(e.message ?? '');
+      last = {
+        ok: false,
+        verdict: 'tampered',
+        reason: digest
+          ? 'the message was changed after signing: its digest does not match the signature'
+          : `the signature does not verify: ${e.message ?? String(error)}`,
+        signer,
+      };
+    }
+  }
+  return last;
+}
+
+function uniqueBuffers(list: Buffer[]): Buffer[] {
+  return list.filter((b, i) => list.findIndex((o) => o.equals(b)) === i);
+}
+
+export function toCrlf(buf: Buffer): Buffer {
+  if (!buf.includes(0x0a)) return buf;
+  const out: number[] = [];
+  for (let i = 0; i < buf.length; i++) {
+    const byte = buf[i]!;
+    if (byte === 0x0a && (i === 0 || buf[i - 1] !== 0x0d)) out.push(0x0d);
+    out.push(byte);
+  }
+  return Buffer.from(out);
+}
+
+function toArrayBuffer(buf: Buffer): ArrayBuffer {
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+}
+
+function readSigningTime(info: pkijs.SignerInfo): Date | null {
+  const attr = info.signedAttrs?.attributes.find((a) => a.type === '1.2.840.113549.1.9.5');
+  const value = attr?.values[0] as asn1js.UTCTime | asn1js.GeneralizedTime | undefined;
+  if (!value || typeof value.toDate !== 'function') return null;
+  const date = value.toDate();
+  return Number.isNaN(date.getTime()) ? null : date;
+}
+
+/** Issuer by name among the signature's certificates, else a trusted anchor; each link verified. */
+async function buildChain(
+  signer: pkijs.Certificate,
+  pool: pkijs.Certificate[],
+  anchors: pkijs.Certificate[],
+): Promise<pkijs.Certificate[] | null> {
+  const path = [signer];
+  let current = signer;
+  for (let depth = 0; depth < MAX_CHAIN; depth++) {
+    for (const anchor of anchors) {
+      if (current.issuer.isEqual(anchor.subject) && (await verifiedBy(current, anchor))) {
+        if (!sameCertificate(current, anchor)) path.push(anchor);
+        return path;
+      }
+    }
+    let next: pkijs.Certificate | null = null;
+    for (const candidate of pool) {
+      if (path.some((c) => sameCertificate(c, candidate))) continue;
+      if (!current.issuer.isEqual(candidate.subject) || !isCa(candidate)) continue;
+      if (await verifiedBy(current, candidate)) {
+        next = candidate;
+        break;
+      }
+    }
+    if (!next) return null;
+    path.push(next);
+    current = next;
+  }
+  return null;
+}
+
+async function verifiedBy(cert: pkijs.Certificate, issuer: pkijs.Certificate): Promise<boolean> {
+  try {
+    return await cert.verify(issuer);
+  } catch {
+    return false;
+  }
+}
+
+function sameCertificate(a: pkijs.Certificate, b: pkijs.Certificate): boolean {
+  return Buffer.from(a.toSchema().toBER()).equals(Buffer.from(b.toSchema().toBER()));
+}
+
+function extension(cert: pkijs.Certificate, oid: string): pkijs.Extension | undefined {
+  return cert.extensions?.find((e) => e.extnID === oid);
+}
+
+function isCa(cert: pkijs.Certificate): boolean {
+  const bc = extension(cert, '2.5.29.19')?.parsedValue as pkijs.BasicConstraints | undefined;
+  return Boolean(bc?.cA);
+}
+
+function hasPecPolicy(cert: pkijs.Certificate, isSigner: boolean): boolean {
+  const policies = extension(cert, '2.5.29.32')?.parsedValue as pkijs.CertificatePolicies | undefined;
+  const ids = policies?.certificatePolicies.map((p) => p.policyIdentifier) ?? [];
+  return ids.some(
+    (id) => id === PEC_POLICY_ARC || id.startsWith(`${PEC_POLICY_ARC}.`) || (!isSigner && id === ANY_POLICY),
+  );
+}
+
+export function certificateEmails(cert: pkijs.Certificate): string[] {
+  const emails = new Set<string>();
+  const san = extension(cert, '2.5.29.17')?.parsedValue as pkijs.AltName | undefined;
+  for (const name of san?.altNames ?? []) if (name.type === 1) emails.add(String(name.value).toLowerCase());
+  for (const tv of cert.subject.typesAndValues) {
+    if (tv.type === '1.2.840.113549.1.9.1') emails.add(String(tv.value.valueBlock.value).toLowerCase());
+  }
+  return [...emails];
+}
+
+/** RFC 5280 §4.2.1.10 for rfc822Name: a host allows that host, a leading dot allows subdomains. */
+function emailsPermitted(ca: pkijs.Certificate, emails: string[]): boolean {
+  const nc = extension(ca, '2.5.29.30')?.parsedValue as pkijs.NameConstraints | undefined;
+  const permitted = (nc?.permittedSubtrees ?? [])
+    .filter((s) => s.base.type === 1)
+    .map((s) => String(s.base.value));
+  const excluded = (nc?.excludedSubtrees ?? [])
+    .filter((s) => s.base.type === 1)
+    .map((s) => String(s.base.value));
+  return emails.every(
+    (email) =>
+      (permitted.length === 0 || permitted.some((c) => emailMatches(email, c))) &&
+      !excluded.some((c) => emailMatches(email, c)),
+  );
+}
+
+function emailMatches(email: string, constraint: string): boolean {
+  const c = constraint.toLowerCase();
+  if (c.includes('@')) return email === c;
+  const domain = email.slice(email.lastIndexOf('@') + 1);
+  return c.startsWith('.') ? domain.endsWith(c) : domain === c;
+}
+
+const DN_NAMES: Record<string, string> = {
+  '2.5.4.3': 'CN',
+  '2.5.4.10': 'O',
+  '2.5.4.11': 'OU',
+  '2.5.4.6': 'C',
+  '2.5.4.7': 'L',
+  '2.5.4.8': 'ST',
+  '2.5.4.5': 'serialNumber',
+  '2.5.4.97': 'organizationIdentifier',
+  '1.2.840.113549.1.9.1': 'E',
+};
+
+export function dn(name: pkijs.RelativeDistinguishedNames): string {
+  return name.typesAndValues
+    .map((tv) => `${DN_NAMES[tv.type] ?? tv.type}=${String(tv.value.valueBlock.value)}`)
+    .reverse()
+    .join(', ');
+}
+
+function summarize(cert: pkijs.Certificate): CertificateSummary {
+  return {
+    subject: dn(cert.subject),
+    issuer: dn(cert.issuer),
+    serialNumber: Buffer.from(cert.serialNumber.valueBlock.valueHexView).toString('hex'),
+    notBefore: cert.notBefore.value.toISOString(),
+    notAfter: cert.notAfter.value.toISOString(),
+    emails: certificateEmails(cert),
+  };
+}
