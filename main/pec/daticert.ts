@@ -62,6 +62,7 @@ const parser = new XMLParser({
 });
 
 const MAX_DATICERT_BYTES = 1024 * 1024;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function parseDaticert(bytes: Uint8Array): DaticertResult {
   try {
@@ -78,9 +79,16 @@ function parseDaticertUnsafe(bytes: Buffer): DaticertResult {
   const declared = /^\uFEFF?<\?xml[^>]*encoding=["']([A-Za-z0-9._-]+)["']/.exec(
     bytes.subarray(0, 200).toString('latin1'),
   )?.[1];
-  let text = decodeText(bytes, declared);
-  if (text.includes('\uFFFD') || (declared && !/^utf-?8$/i.test(declared) && !text)) {
-    warnings.push('daticert.xml has bytes that are not valid in its declared encoding');
+  let text: string;
+  if (!declared || /^utf-?8$/i.test(declared)) {
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      warnings.push('daticert.xml is not valid UTF-8: read as Windows-1252');
+      text = decodeText(bytes, 'windows-1252');
+    }
+  } else {
+    text = decodeText(bytes, declared);
   }
   // A DOCTYPE could declare entities; nothing in daticert needs them, so it is dropped unread.
   text = text.replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
