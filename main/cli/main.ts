@@ -3,6 +3,7 @@
  * commands/ exporting a CliCommand; this file only routes and turns errors into exit codes.
  */
 
+import { VERSION } from '../version.ts';
 import { type CliCommand, CliError, type CliIo } from './command.ts';
 import { inspectCommand } from './commands/inspect.ts';
 
@@ -32,7 +33,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version') {
-    io.out(`${(await import('../../package.json', { with: { type: 'json' } })).default.version}\n`);
+    io.out(`${VERSION}\n`);
     return 0;
   }
   const command = COMMANDS.find((c) => c.name === name);

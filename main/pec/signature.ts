@@ -6,7 +6,8 @@
 import { webcrypto } from 'node:crypto';
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { type PecStructure, readSignedData } from './structure.ts';
+import { readSignedData } from './cms-parse.ts';
+import type { PecStructure } from './structure.ts';
 import { systemPecAnchors, type TrustAnchors } from './trust.ts';
 
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
@@ -89,7 +90,7 @@ async function verifyUnsafe(
   const pool = (signedData.certificates ?? []).filter(
     (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
   );
-  const path = await buildChain(signerCert, pool, anchors.certificates);
+  const path = await cachedChain(signerCert, pool, anchors);
   if (!path) {
     return {
       ...base,
@@ -228,6 +229,41 @@ function readSigningTime(info: pkijs.SignerInfo): Date | null {
   return Number.isNaN(date.getTime()) ? null : date;
 }
 
+/**
+ * Chains depend only on the certificates involved, and one provider certificate signs thousands of
+ * messages: the path found for a signer, its fellow certificates and the anchors is remembered.
+ */
+const chainCache = new WeakMap<TrustAnchors, Map<string, pkijs.Certificate[] | null>>();
+const certIds = new WeakMap<pkijs.Certificate, number>();
+let nextCertId = 1;
+
+function certId(cert: pkijs.Certificate): number {
+  let id = certIds.get(cert);
+  if (id === undefined) {
+    id = nextCertId++;
+    certIds.set(cert, id);
+  }
+  return id;
+}
+
+async function cachedChain(
+  signer: pkijs.Certificate,
+  pool: pkijs.Certificate[],
+  anchors: TrustAnchors,
+): Promise<pkijs.Certificate[] | null> {
+  let perAnchors = chainCache.get(anchors);
+  if (!perAnchors) {
+    perAnchors = new Map();
+    chainCache.set(anchors, perAnchors);
+  }
+  const key = [certId(signer), ...pool.map(certId)].join(',');
+  if (perAnchors.has(key)) return perAnchors.get(key) ?? null;
+  const path = await buildChain(signer, pool, anchors.certificates);
+  if (perAnchors.size > 1024) perAnchors.clear();
+  perAnchors.set(key, path);
+  return path;
+}
+
 /** Issuer by name among the signature's certificates, else a trusted anchor; each link verified. */
 async function buildChain(
   signer: pkijs.Certificate,
@@ -267,8 +303,19 @@ async function verifiedBy(cert: pkijs.Certificate, issuer: pkijs.Certificate): P
   }
 }
 
+const derCache = new WeakMap<pkijs.Certificate, Buffer>();
+
+function der(cert: pkijs.Certificate): Buffer {
+  let bytes = derCache.get(cert);
+  if (!bytes) {
+    bytes = Buffer.from(cert.toSchema().toBER());
+    derCache.set(cert, bytes);
+  }
+  return bytes;
+}
+
 function sameCertificate(a: pkijs.Certificate, b: pkijs.Certificate): boolean {
-  return Buffer.from(a.toSchema().toBER()).equals(Buffer.from(b.toSchema().toBER()));
+  return a === b || der(a).equals(der(b));
 }
 
 function extension(cert: pkijs.Certificate, oid: string): pkijs.Extension | undefined {

@@ -3,8 +3,8 @@
  * postacert.eml. Only the top-level signed content counts: a receipt forged by a third party arrives
  * inside an envelope, so its markers sit inside postacert.eml, where this never looks.
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import type * as pkijs from 'pkijs';
+import { readSignedData } from './cms-parse.ts';
 import {
   decodedBody,
   type HeaderField,
@@ -96,20 +96,6 @@ function readSignature(root: MimePart): { signature: SignatureContainer; content
     return { signature: { form: 'opaque', der, signedData }, content: parseMime(inner) };
   }
   return { signature: { form: 'none', reason: 'the message carries no S/MIME signature' }, content: root };
-}
-
-export function readSignedData(der: Buffer): pkijs.SignedData | null {
-  try {
-    if (der.length === 0) return null;
-    const ab = der.buffer.slice(der.byteOffset, der.byteOffset + der.byteLength) as ArrayBuffer;
-    const asn = asn1js.fromBER(ab);
-    if (asn.offset === -1) return null;
-    const info = new pkijs.ContentInfo({ schema: asn.result });
-    if (info.contentType !== pkijs.ContentInfo.SIGNED_DATA) return null;
-    return new pkijs.SignedData({ schema: info.content });
-  } catch {
-    return null;
-  }
 }
 
 function encapsulatedContent(sd: pkijs.SignedData): Buffer | null {

@@ -1,0 +1,13 @@
+/**
+ * The names of the API, without their types or schemas: the preload script's allowlist and the
+ * bridge's routing table. contract.ts checks at compile time that this list and the schemas agree.
+ */
+export const API_METHODS = ['app.info', 'pec.inspect'] as const;
+export type ApiMethod = (typeof API_METHODS)[number];
+
+export const API_EVENTS = ['app.notice'] as const;
+export type ApiEventName = (typeof API_EVENTS)[number];
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
+}

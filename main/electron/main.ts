@@ -1,0 +1,61 @@
+/**
+ * The desktop shell: one window on app://pecdesk/, the API over IPC. Everything else is the plain
+ * Node core (../core.ts), shared with the browser bridge and the CLI.
+ */
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { openCore, trustAnchorFilesFromEnv } from '../core.ts';
+import { resolveArchiveDir } from '../paths.ts';
+import { createAppProtocolHandler } from './app-protocol.ts';
+import { forwardEvents, wireIpc } from './ipc.ts';
+import { APP_ORIGIN, APP_SCHEME, hardenWebContents, windowOptions } from './security.ts';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const rendererDir = `${here}../renderer`;
+const preloadPath = `${here}../preload/index.cjs`;
+
+/** `--archive DIR` or `--archive=DIR`, as `npm start -- --archive DIR` passes it on. */
+export function archiveArgument(argv: string[]): string | undefined {
+  const i = argv.indexOf('--archive');
+  if (i >= 0) return argv[i + 1];
+  return argv.find((a) => a.startsWith('--archive='))?.slice('--archive='.length);
+}
+
+async function start() {
+  await app.whenReady();
+  const archiveFlag = archiveArgument(process.argv);
+  const core = await openCore({
+    archiveDir: resolveArchiveDir(archiveFlag),
+    trustAnchorFiles: trustAnchorFilesFromEnv(),
+  });
+  protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
+  // No permission (camera, notifications from mail content, geolocation…) is ever granted to pages.
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
+  wireIpc(ipcMain, core.registry);
+  app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, shell));
+
+  const createWindow = () => {
+    const win = new BrowserWindow(windowOptions(preloadPath));
+    const unsubscribe = forwardEvents(core.events, win.webContents);
+    win.on('closed', unsubscribe);
+    win.once('ready-to-show', () => win.show());
+    void win.loadURL(`${APP_ORIGIN}/index.html`);
+  };
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => void core.close());
+}
+
+start().catch((error) => {
+  console.error(`PecDesk failed to start: ${(error as Error).stack ?? error}`);
+  app.exit(1);
+});

@@ -1,0 +1,136 @@
+/**
+ * Reading a CMS SignedData with pkijs, fast. asn1js parses about a microsecond per byte, and most of
+ * a PEC signature's bytes are the same two or three provider certificates on every message. So the
+ * certificates are cut out of the DER with a plain TLV walk (the signature does not cover them),
+ * parsed once and cached by their hash; pkijs parses only the rest. BER with indefinite lengths,
+ * which the walk does not handle, falls back to parsing the whole structure.
+ */
+import { createHash } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+
+interface Tlv {
+  tag: number;
+  /** Offset of the tag byte. */
+  start: number;
+  /** Offset of the first content byte. */
+  contentStart: number;
+  /** Offset just past the content. */
+  end: number;
+}
+
+function readTlv(buf: Buffer, offset: number): Tlv | null {
+  if (offset + 2 > buf.length) return null;
+  const tag = buf[offset]!;
+  if ((tag & 0x1f) === 0x1f) return null; // high tag numbers do not occur here
+  let i = offset + 1;
+  const first = buf[i++]!;
+  let length: number;
+  if (first < 0x80) length = first;
+  else {
+    const n = first & 0x7f;
+    if (n === 0 || n > 4 || i + n > buf.length) return null; // 0 = indefinite (BER)
+    length = 0;
+    for (let k = 0; k < n; k++) length = length * 256 + buf[i++]!;
+  }
+  const end = i + length;
+  return end > buf.length ? null : { tag, start: offset, contentStart: i, end };
+}
+
+function children(buf: Buffer, parent: Tlv): Tlv[] | null {
+  const out: Tlv[] = [];
+  let at = parent.contentStart;
+  while (at < parent.end) {
+    const t = readTlv(buf, at);
+    if (!t || t.end > parent.end) return null;
+    out.push(t);
+    at = t.end;
+  }
+  return out;
+}
+
+function encodeLength(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
+  return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+function wrap(tag: number, content: Buffer): Buffer {
+  return Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
+}
+
+/** ContentInfo → [0] → SignedData, with the certificates field removed, and the certificates. */
+export function splitCertificates(der: Buffer): { rest: Buffer; certificates: Buffer[] } | null {
+  const ci = readTlv(der, 0);
+  if (ci?.tag !== 0x30) return null;
+  const ciKids = children(der, ci);
+  const explicit = ciKids?.[1];
+  if (ciKids?.length !== 2 || explicit?.tag !== 0xa0) return null;
+  const sdWrap = children(der, explicit);
+  const sd = sdWrap?.[0];
+  if (sd?.tag !== 0x30) return null;
+  const sdKids = children(der, sd);
+  if (!sdKids) return null;
+  const certField = sdKids.find((k) => k.tag === 0xa0);
+  if (!certField) return { rest: der, certificates: [] };
+  const certTlvs = children(der, certField);
+  if (!certTlvs) return null;
+  // Other certificate choices (attribute certificates, [1]…[3]) stay with pkijs.
+  if (certTlvs.some((c) => c.tag !== 0x30)) return null;
+  const sdContent = Buffer.concat(
+    sdKids.filter((k) => k !== certField).map((k) => der.subarray(k.start, k.end)),
+  );
+  const rest = wrap(
+    0x30,
+    Buffer.concat([der.subarray(ciKids[0]!.start, ciKids[0]!.end), wrap(0xa0, wrap(0x30, sdContent))]),
+  );
+  return { rest, certificates: certTlvs.map((c) => der.subarray(c.start, c.end)) };
+}
+
+const CACHE_LIMIT = 512;
+const certificateCache = new Map<string, pkijs.Certificate>();
+
+export function cachedCertificate(der: Buffer): pkijs.Certificate {
+  const key = createHash('sha256').update(der).digest('base64');
+  let cert = certificateCache.get(key);
+  if (!cert) {
+    cert = parseCertificate(der);
+    if (certificateCache.size >= CACHE_LIMIT) certificateCache.delete(certificateCache.keys().next().value!);
+    certificateCache.set(key, cert);
+  }
+  return cert;
+}
+
+function toArrayBuffer(buf: Buffer): ArrayBuffer {
+  return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
+}
+
+function parseCertificate(der: Buffer): pkijs.Certificate {
+  const asn = asn1js.fromBER(toArrayBuffer(der));
+  if (asn.offset === -1) throw new Error('certificate is not valid DER');
+  return new pkijs.Certificate({ schema: asn.result });
+}
+
+function parseSignedData(der: Buffer): pkijs.SignedData | null {
+  const asn = asn1js.fromBER(toArrayBuffer(der));
+  if (asn.offset === -1) return null;
+  const info = new pkijs.ContentInfo({ schema: asn.result });
+  if (info.contentType !== pkijs.ContentInfo.SIGNED_DATA) return null;
+  return new pkijs.SignedData({ schema: info.content });
+}
+
+/** A SignedData from DER, certificates shared with earlier messages; null when it is not one. */
+export function readSignedData(der: Buffer): pkijs.SignedData | null {
+  try {
+    if (der.length === 0) return null;
+    const split = splitCertificates(der);
+    if (!split) return parseSignedData(der);
+    const sd = parseSignedData(split.rest);
+    if (!sd) return null;
+    if (split.certificates.length > 0) sd.certificates = split.certificates.map(cachedCertificate);
+    return sd;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * One Content-Security-Policy for the Electron window and the browser bridge. Mail HTML is shown in
+ * a sandboxed srcdoc frame, which inherits this policy: no script, no remote image, no remote font.
+ */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "frame-src 'self' blob: data:",
+  "child-src 'self' blob: data:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');

@@ -1,0 +1,216 @@
+/**
+ * The API over HTTP + WebSocket on 127.0.0.1, for the browser and end-to-end tests. Only loopback;
+ * a per-start random token (given in the URL fragment, never logged by the server) must accompany
+ * every API call; the Host header must be ours (DNS rebinding); no CORS header is ever sent.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer } from 'ws';
+import type { EventBus } from '../api/events.ts';
+import type { ApiRegistry } from '../api/registry.ts';
+import { CONTENT_SECURITY_POLICY } from '../security/csp.ts';
+
+export interface BridgeOptions {
+  registry: ApiRegistry;
+  events: EventBus;
+  /** The built renderer (index.html and assets). */
+  staticDir: string;
+  port: number;
+  token: string;
+}
+
+export interface RunningBridge {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 80 * 1024 * 1024;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Frame-Options': 'DENY',
+};
+
+export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
+  const server = createServer((req, res) => {
+    handle(req, res, options, port()).catch((error) => {
+      console.error(`bridge: ${req.method} ${req.url?.split('?')[0]} failed: ${(error as Error).message}`);
+      if (!res.headersSent)
+        send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error' } });
+      else res.destroy();
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
+  const port = () => (server.address() as AddressInfo).port;
+
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (
+      url.pathname !== '/api/ws' ||
+      !hostAllowed(req, port()) ||
+      !tokenMatches(url.searchParams.get('token'), options.token) ||
+      !originAllowed(req, port())
+    ) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      const unsubscribe = options.events.subscribe((event, payload) => {
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
+      });
+      ws.on('close', unsubscribe);
+      ws.on('message', async (data) => {
+        let msg: { id?: unknown; method?: unknown; args?: unknown };
+        try {
+          msg = JSON.parse(data.toString());
+        } catch {
+          ws.send(JSON.stringify({ type: 'error', message: 'messages must be JSON' }));
+          return;
+        }
+        const response = await options.registry.call(msg.method, msg.args, { transport: 'http' });
+        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'response', id: msg.id, response }));
+      });
+    });
+  });
+
+  await listen(server, options.port);
+  const actual = port();
+  return {
+    url: `http://127.0.0.1:${actual}/#token=${options.token}`,
+    port: actual,
+    close: () =>
+      new Promise((resolveClose) => {
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        server.close(() => resolveClose());
+      }),
+  };
+}
+
+function listen(server: Server, port: number): Promise<void> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: BridgeOptions, port: number) {
+  if (!hostAllowed(req, port))
+    return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'bad Host' } });
+  const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (url.pathname.startsWith('/api/')) {
+    const auth = req.headers.authorization ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : null;
+    if (!tokenMatches(token, options.token) || !originAllowed(req, port)) {
+      return send(res, 401, { ok: false, error: { code: 'forbidden', message: 'missing or wrong token' } });
+    }
+    if (url.pathname !== '/api/call' || req.method !== 'POST') {
+      return send(res, 404, { ok: false, error: { code: 'not-found', message: 'no such endpoint' } });
+    }
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      return send(res, 415, { ok: false, error: { code: 'invalid-arguments', message: 'JSON only' } });
+    }
+    let body: { method?: unknown; args?: unknown };
+    try {
+      body = JSON.parse((await readBody(req)).toString('utf8'));
+    } catch (error) {
+      return send(res, 400, {
+        ok: false,
+        error: { code: 'invalid-arguments', message: (error as Error).message },
+      });
+    }
+    return send(res, 200, await options.registry.call(body.method, body.args, { transport: 'http' }));
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD')
+    return send(res, 405, { ok: false, error: { code: 'not-found', message: 'GET only' } });
+  return serveStatic(url.pathname, res, options.staticDir);
+}
+
+async function serveStatic(pathname: string, res: ServerResponse, root: string) {
+  const base = resolve(root);
+  let file = resolve(join(base, normalize(decodeURIComponent(pathname))));
+  if (file !== base && !file.startsWith(base + sep)) return send(res, 404, 'not found');
+  const info = await stat(file).catch(() => null);
+  if (!info || info.isDirectory()) file = join(base, 'index.html');
+  const index = await stat(file).catch(() => null);
+  if (!index) return send(res, 503, 'The renderer is not built: run `npm run build:renderer`.');
+  res.writeHead(200, {
+    ...SECURITY_HEADERS,
+    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
+  });
+  createReadStream(file).pipe(res);
+}
+
+function send(res: ServerResponse, status: number, body: unknown) {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, {
+    ...SECURITY_HEADERS,
+    'Content-Type': typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json',
+    'Cache-Control': 'no-store',
+  });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY) {
+        reject(new Error('request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function hostAllowed(req: IncomingMessage, port: number): boolean {
+  const host = req.headers.host;
+  return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
+}
+
+/** Browsers send Origin on cross-site requests; only our own origin (or none, e.g. curl) passes. */
+function originAllowed(req: IncomingMessage, port: number): boolean {
+  const origin = req.headers.origin;
+  return (
+    origin === undefined || origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`
+  );
+}
+
+function tokenMatches(given: string | null, expected: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}

@@ -1,0 +1,30 @@
+/**
+ * Exposes exactly the API contract as window.pecdesk, and nothing else: no ipcRenderer, no Node.
+ * Method and event names are checked against the contract's lists before anything is sent.
+ */
+import { contextBridge, type IpcRendererEvent, ipcRenderer } from 'electron';
+import { API_EVENTS, isApiMethod } from '../main/api/methods.ts';
+
+const CALL_CHANNEL = 'pecdesk:call';
+const EVENT_CHANNEL = 'pecdesk:event';
+
+contextBridge.exposeInMainWorld('pecdesk', {
+  call(method: unknown, args: unknown) {
+    if (!isApiMethod(method)) {
+      return Promise.resolve({
+        ok: false,
+        error: { code: 'unknown-method', message: `unknown API method ${String(method)}` },
+      });
+    }
+    return ipcRenderer.invoke(CALL_CHANNEL, method, args);
+  },
+  on(event: unknown, listener: unknown) {
+    if (!(API_EVENTS as readonly unknown[]).includes(event) || typeof listener !== 'function')
+      return () => {};
+    const handler = (_e: IpcRendererEvent, name: string, payload: unknown) => {
+      if (name === event) listener(payload);
+    };
+    ipcRenderer.on(EVENT_CHANNEL, handler);
+    return () => ipcRenderer.removeListener(EVENT_CHANNEL, handler);
+  },
+});

@@ -1,0 +1,26 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App.tsx';
+import { connectBridge } from './api/client.ts';
+import { initI18n } from './i18n/index.ts';
+import { useAppStore } from './store/app-store.ts';
+import './styles.css';
+
+initI18n((localStorage.getItem('pecdesk.language') as 'it' | 'en' | null) ?? 'it').on(
+  'languageChanged',
+  (lng) => {
+    localStorage.setItem('pecdesk.language', lng);
+    document.documentElement.lang = lng;
+  },
+);
+const bridge = connectBridge((connected) => useAppStore.getState().setConnected(connected));
+void useAppStore.getState().init(bridge);
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+}

@@ -1,0 +1,60 @@
+// Builds what the desktop app and the packaged CLI run: the renderer (Vite), the Electron main
+// process and the CLI (ESM bundles), and the preload script (CommonJS, as sandboxed preloads must be).
+import { build } from 'esbuild';
+import { build as viteBuild } from 'vite';
+
+const external = ['electron', 'better-sqlite3', 'keytar', '@napi-rs/keyring', 'bufferutil', 'utf-8-validate'];
+const banner = {
+  // Bundled CommonJS dependencies still call require(); give ESM bundles one.
+  js: "import { createRequire as __pecdeskRequire } from 'node:module'; const require = __pecdeskRequire(import.meta.url);",
+};
+
+export async function buildRenderer() {
+  await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
+}
+
+export async function buildNode() {
+  await Promise.all([
+    build({
+      entryPoints: ['main/electron/main.ts'],
+      outfile: 'dist/electron/main.mjs',
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external,
+      banner,
+      sourcemap: true,
+      logLevel: 'warning',
+    }),
+    build({
+      entryPoints: ['main/cli/main.ts'],
+      outfile: 'dist/cli/main.mjs',
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external,
+      banner,
+      sourcemap: true,
+      logLevel: 'warning',
+    }),
+    build({
+      entryPoints: ['preload/index.ts'],
+      outfile: 'dist/preload/index.cjs',
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['electron'],
+      logLevel: 'warning',
+    }),
+  ]);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const only = process.argv[2];
+  if (!only || only === 'renderer') await buildRenderer();
+  if (!only || only === 'node') await buildNode();
+  console.log(`build: ${only ?? 'renderer + main + preload + cli'} done`);
+}

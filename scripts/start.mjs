@@ -1,0 +1,38 @@
+// `npm start`: the desktop app when Electron's binary is installed; otherwise one line saying so
+// and the same app served on 127.0.0.1 for the browser.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { ensureDeps } from './ensure-deps.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+function electronBinary() {
+  try {
+    const path = createRequire(import.meta.url)('electron');
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+
+function run(cmd, args) {
+  const child = spawn(cmd, args, { cwd: root, stdio: 'inherit' });
+  for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+  child.on('exit', (code) => process.exit(code ?? 0));
+}
+
+await ensureDeps();
+const { ensureRendererBuilt } = await import('./ensure-built.mjs');
+await ensureRendererBuilt();
+const args = process.argv.slice(2);
+const electron = electronBinary();
+if (electron) {
+  const { buildNode } = await import('./build.mjs');
+  await buildNode();
+  run(electron, ['.', ...args]);
+} else {
+  console.log('Electron is not installed on this machine: serving PecDesk for the browser instead.');
+  run(process.execPath, ['--import', 'tsx', 'main/server/serve.ts', ...args]);
+}

@@ -1,0 +1,16 @@
+/**
+ * `npm run bench`: each benchmark prints its figures and a ratio against a baseline measured in the
+ * same run on the same data, so results compare across machines. Add benchmarks to BENCHES.
+ */
+import { benchInspect } from './inspect.bench.ts';
+
+const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
+  inspect: benchInspect,
+};
+
+const [only, ...rest] = process.argv.slice(2);
+for (const [name, run] of Object.entries(BENCHES)) {
+  if (only && !only.startsWith('-') && only !== name) continue;
+  console.log(`\n== ${name}`);
+  await run(only?.startsWith('-') ? [only, ...rest] : rest);
+}
