@@ -39,8 +39,38 @@ export interface ApiResults {
   'pec.inspect': InspectView;
 }
 
+export interface SyncProgress {
+  accountId: number;
+  email: string;
+  folder: string;
+  /** Messages of this folder handled so far in this pass, and how many it had to fetch. */
+  done: number;
+  total: number;
+  /** Messages per second over this pass. */
+  rate: number;
+}
+
+export type SyncErrorCode =
+  | 'auth-failed'
+  | 'connection-failed'
+  | 'tls-failed'
+  | 'timeout'
+  | 'server-error'
+  | 'no-password';
+
+export interface SyncStateEvent {
+  accountId: number;
+  email: string;
+  state: 'idle' | 'syncing' | 'error';
+  errorCode: SyncErrorCode | null;
+  error: string | null;
+}
+
 export interface ApiEvents {
   'app.notice': { level: 'info' | 'warning' | 'error'; message: string };
+  'archive.changed': { created: number; threads: number[] };
+  'sync.progress': SyncProgress;
+  'sync.state': SyncStateEvent;
 }
 
 export type Transport = 'ipc' | 'http' | 'cli';

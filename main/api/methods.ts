@@ -5,7 +5,7 @@
 export const API_METHODS = ['app.info', 'pec.inspect'] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 
-export const API_EVENTS = ['app.notice'] as const;
+export const API_EVENTS = ['app.notice', 'archive.changed', 'sync.progress', 'sync.state'] as const;
 export type ApiEventName = (typeof API_EVENTS)[number];
 
 export function isApiMethod(name: unknown): name is ApiMethod {

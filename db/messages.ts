@@ -1,0 +1,202 @@
+/**
+ * Message rows: insert once per object hash, where each copy sits on the server, attachments,
+ * and the reads the CLI and the UI need.
+ */
+import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { type Db, nextSeq } from './database.ts';
+import { attachments, mailboxes, messageLocations, messages } from './schema.ts';
+
+export type MessageRow = typeof messages.$inferSelect;
+export type NewMessage = Omit<typeof messages.$inferInsert, 'id' | 'seq'>;
+export type NewAttachment = Omit<typeof attachments.$inferInsert, 'id' | 'messageId'>;
+
+export interface Location {
+  mailboxId: number;
+  uid: number;
+  flags: string[];
+  modseq?: string | null;
+  internalDate?: string | null;
+}
+
+export function findMessageIdsByHash(db: Db, hashes: string[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (let i = 0; i < hashes.length; i += 500) {
+    const chunk = hashes.slice(i, i + 500);
+    for (const row of db
+      .select({ id: messages.id, hash: messages.objectHash })
+      .from(messages)
+      .where(inArray(messages.objectHash, chunk))
+      .all()) {
+      out.set(row.hash, row.id);
+    }
+  }
+  return out;
+}
+
+export function insertMessage(db: Db, row: NewMessage, files: NewAttachment[]): number {
+  const id = db
+    .insert(messages)
+    .values({ ...row, seq: nextSeq(db) })
+    .returning({ id: messages.id })
+    .get().id;
+  if (files.length > 0)
+    db.insert(attachments)
+      .values(files.map((f) => ({ ...f, messageId: id })))
+      .run();
+  return id;
+}
+
+export function upsertLocation(db: Db, messageId: number, loc: Location): void {
+  db.insert(messageLocations)
+    .values({
+      mailboxId: loc.mailboxId,
+      uid: loc.uid,
+      messageId,
+      flags: JSON.stringify(loc.flags),
+      modseq: loc.modseq ?? null,
+      internalDate: loc.internalDate ?? null,
+    })
+    .onConflictDoUpdate({
+      target: [messageLocations.mailboxId, messageLocations.uid],
+      set: { messageId, flags: JSON.stringify(loc.flags), modseq: loc.modseq ?? null },
+    })
+    .run();
+}
+
+export function updateLocationFlags(
+  db: Db,
+  mailboxId: number,
+  uid: number,
+  flags: string[],
+  modseq: string | null,
+): void {
+  db.update(messageLocations)
+    .set({ flags: JSON.stringify(flags), modseq })
+    .where(and(eq(messageLocations.mailboxId, mailboxId), eq(messageLocations.uid, uid)))
+    .run();
+}
+
+export function setMessageThread(db: Db, messageId: number, threadId: number): void {
+  db.update(messages)
+    .set({ threadId, seq: nextSeq(db) })
+    .where(eq(messages.id, messageId))
+    .run();
+}
+
+/** Messages not yet in a thread whose own Message-ID is the PEC's: a sent copy synced first. */
+export function unthreadedByMessageId(db: Db, messageId: string): number[] {
+  return db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(and(eq(messages.messageId, messageId), isNull(messages.threadId)))
+    .all()
+    .map((r) => r.id);
+}
+
+/** Receipts not yet in a thread that name this PEC (they arrived before anything else did). */
+export function unthreadedByPecIds(db: Db, msgid: string, identificativo: string | null): number[] {
+  const byMsgid = db
+    .select({ id: messages.id })
+    .from(messages)
+    .where(
+      and(
+        isNull(messages.threadId),
+        sql`(${messages.pecMsgid} = ${msgid} OR ${messages.referenceMessageId} = ${msgid})`,
+      ),
+    )
+    .all();
+  const byIdent = identificativo
+    ? db
+        .select({ id: messages.id })
+        .from(messages)
+        .where(
+          and(
+            isNull(messages.threadId),
+            eq(messages.identificativo, identificativo),
+            isNull(messages.pecMsgid),
+          ),
+        )
+        .all()
+    : [];
+  return [...new Set([...byMsgid, ...byIdent].map((r) => r.id))];
+}
+
+export function threadMembers(db: Db, threadId: number): MessageRow[] {
+  return db
+    .select()
+    .from(messages)
+    .where(eq(messages.threadId, threadId))
+    .orderBy(asc(messages.certDate), asc(messages.id))
+    .all();
+}
+
+export interface MessageListItem {
+  id: number;
+  mailbox: string | null;
+  account: number | null;
+  kind: string;
+  subject: string | null;
+  date: string | null;
+  threadId: number | null;
+}
+
+/** Every archived message with one of its folders, newest first. */
+export function listMessages(db: Db, limit = 1_000_000, offset = 0): MessageListItem[] {
+  return db
+    .select({
+      id: messages.id,
+      kind: messages.kind,
+      subject: sql<string | null>`coalesce(${messages.originalSubject}, ${messages.subject})`,
+      date: sql<string | null>`coalesce(${messages.certDate}, ${messages.date}, ${messages.archivedAt})`,
+      threadId: messages.threadId,
+      mailbox: sql<
+        string | null
+      >`(select m.path from ${messageLocations} l join ${mailboxes} m on m.id = l.mailbox_id where l.message_id = ${messages.id} order by l.mailbox_id limit 1)`,
+      account: sql<
+        number | null
+      >`(select m.account_id from ${messageLocations} l join ${mailboxes} m on m.id = l.mailbox_id where l.message_id = ${messages.id} order by l.mailbox_id limit 1)`,
+    })
+    .from(messages)
+    .orderBy(
+      desc(sql`coalesce(${messages.certDate}, ${messages.date}, ${messages.archivedAt})`),
+      desc(messages.id),
+    )
+    .limit(limit)
+    .offset(offset)
+    .all();
+}
+
+export function getMessage(db: Db, id: number): MessageRow | undefined {
+  return db.select().from(messages).where(eq(messages.id, id)).get();
+}
+
+export function messageAttachments(db: Db, messageId: number) {
+  return db.select().from(attachments).where(eq(attachments.messageId, messageId)).all();
+}
+
+export function messageLocationsOf(db: Db, messageId: number) {
+  return db
+    .select({
+      mailboxId: messageLocations.mailboxId,
+      path: mailboxes.path,
+      accountId: mailboxes.accountId,
+      uid: messageLocations.uid,
+      flags: messageLocations.flags,
+    })
+    .from(messageLocations)
+    .innerJoin(mailboxes, eq(mailboxes.id, messageLocations.mailboxId))
+    .where(eq(messageLocations.messageId, messageId))
+    .all();
+}
+
+export function countMessages(db: Db): number {
+  return db.select({ n: sql<number>`count(*)` }).from(messages).get()?.n ?? 0;
+}
+
+export function allObjectHashes(db: Db): string[] {
+  return db
+    .select({ h: messages.objectHash })
+    .from(messages)
+    .all()
+    .map((r) => r.h);
+}

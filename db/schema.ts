@@ -1,0 +1,196 @@
+/**
+ * The archive schema (drizzle, SQLite). All SQL of PecDesk lives under db/: the schema here, the
+ * migrations drizzle-kit generates from it in db/migrations, and the query functions in db/*.ts.
+ * Timestamps are ISO 8601 strings in UTC; the raw .eml is the legal original and lives in the
+ * object store, addressed by `objectHash`.
+ */
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+export const accounts = sqliteTable('accounts', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull().unique(),
+  displayName: text('display_name'),
+  preset: text('preset'),
+  imapHost: text('imap_host').notNull(),
+  imapPort: integer('imap_port').notNull(),
+  imapSecurity: text('imap_security', { enum: ['tls', 'starttls'] }).notNull(),
+  imapUser: text('imap_user').notNull(),
+  /** PEM file of an extra CA for the server's TLS certificate (self-hosted or test servers). */
+  caFile: text('ca_file'),
+  smtpHost: text('smtp_host'),
+  smtpPort: integer('smtp_port'),
+  smtpSecurity: text('smtp_security', { enum: ['tls', 'starttls'] }),
+  createdAt: text('created_at').notNull(),
+  syncState: text('sync_state', { enum: ['idle', 'syncing', 'error'] })
+    .notNull()
+    .default('idle'),
+  /** Stable code of the last error (auth-failed, connection-failed, …) and its English detail. */
+  lastErrorCode: text('last_error_code'),
+  lastError: text('last_error'),
+  lastSyncAt: text('last_sync_at'),
+});
+
+export const mailboxes = sqliteTable(
+  'mailboxes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    name: text('name').notNull(),
+    specialUse: text('special_use'),
+    uidValidity: text('uid_validity'),
+    /** Highest UID archived from this folder under uidValidity. */
+    lastUid: integer('last_uid').notNull().default(0),
+    highestModseq: text('highest_modseq'),
+    messageCount: integer('message_count').notNull().default(0),
+    lastSyncedAt: text('last_synced_at'),
+  },
+  (t) => [uniqueIndex('mailboxes_account_path').on(t.accountId, t.path)],
+);
+
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** SHA-256 of the raw bytes: the object store key, and why a message seen twice is stored once. */
+    objectHash: text('object_hash').notNull(),
+    size: integer('size').notNull(),
+    kind: text('kind').notNull(),
+    basis: text('basis').notNull(),
+    deliveryType: text('delivery_type'),
+    virus: integer('virus', { mode: 'boolean' }).notNull().default(false),
+    /** Top-level headers (for an envelope: the provider's). */
+    subject: text('subject'),
+    fromAddress: text('from_address'),
+    fromName: text('from_name'),
+    date: text('date'),
+    messageId: text('message_id'),
+    referenceMessageId: text('reference_message_id'),
+    /** From daticert.xml. */
+    identificativo: text('identificativo'),
+    pecMsgid: text('pec_msgid'),
+    certifiedSender: text('certified_sender'),
+    certDate: text('cert_date'),
+    certProvider: text('cert_provider'),
+    certError: text('cert_error'),
+    certErrorDetail: text('cert_error_detail'),
+    deliveryAddress: text('delivery_address'),
+    /** JSON array of daticert.xml recipients: [{address, type}]. */
+    certRecipients: text('cert_recipients').notNull().default('[]'),
+    /** From postacert.eml, or from the message itself when it is ordinary mail. */
+    originalSubject: text('original_subject'),
+    originalFrom: text('original_from'),
+    originalDate: text('original_date'),
+    hasAttachments: integer('has_attachments', { mode: 'boolean' }).notNull().default(false),
+    signatureVerdict: text('signature_verdict').notNull(),
+    signatureReason: text('signature_reason'),
+    signer: text('signer'),
+    signingTime: text('signing_time'),
+    /** JSON array of {code, message}. */
+    anomalies: text('anomalies').notNull().default('[]'),
+    /** Set when the message could not be read; the raw bytes are archived all the same. */
+    parseError: text('parse_error'),
+    threadId: integer('thread_id').references(() => threads.id, { onDelete: 'set null' }),
+    archivedAt: text('archived_at').notNull(),
+    /** Change sequence number: bumped on insert and on every change, for derived caches. */
+    seq: integer('seq').notNull(),
+  },
+  (t) => [
+    uniqueIndex('messages_object_hash').on(t.objectHash),
+    index('messages_thread').on(t.threadId),
+    index('messages_date').on(t.date),
+    index('messages_kind').on(t.kind),
+    index('messages_pec_msgid').on(t.pecMsgid),
+    index('messages_message_id').on(t.messageId),
+    index('messages_identificativo').on(t.identificativo),
+    index('messages_seq').on(t.seq),
+  ],
+);
+
+/** Where a message sits on the server: the same message may be in several folders. */
+export const messageLocations = sqliteTable(
+  'message_locations',
+  {
+    mailboxId: integer('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    uid: integer('uid').notNull(),
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    flags: text('flags').notNull().default('[]'),
+    modseq: text('modseq'),
+    internalDate: text('internal_date'),
+  },
+  (t) => [primaryKey({ columns: [t.mailboxId, t.uid] }), index('locations_message').on(t.messageId)],
+);
+
+export const attachments = sqliteTable(
+  'attachments',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    messageId: integer('message_id')
+      .notNull()
+      .references(() => messages.id, { onDelete: 'cascade' }),
+    filename: text('filename'),
+    contentType: text('content_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    nested: text('nested'),
+  },
+  (t) => [index('attachments_message').on(t.messageId)],
+);
+
+/**
+ * A PEC and everything about it, keyed by the sender client's Message-ID (daticert msgid): the
+ * sent copy, the acceptance, each delivery or failure receipt, and the envelope a recipient got.
+ */
+export const threads = sqliteTable(
+  'threads',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    msgid: text('msgid').notNull(),
+    identificativo: text('identificativo'),
+    subject: text('subject'),
+    sender: text('sender'),
+    /** sent: we have the sent copy or the acceptance (we sent it); received: only envelopes. */
+    direction: text('direction', { enum: ['sent', 'received'] }).notNull(),
+    state: text('state', {
+      enum: ['sent', 'accepted', 'rejected', 'delivered', 'partial', 'failed', 'received'],
+    }).notNull(),
+    acceptedAt: text('accepted_at'),
+    lastActivityAt: text('last_activity_at'),
+    recipientCount: integer('recipient_count').notNull().default(0),
+    deliveredCount: integer('delivered_count').notNull().default(0),
+    failedCount: integer('failed_count').notNull().default(0),
+    seq: integer('seq').notNull(),
+  },
+  (t) => [uniqueIndex('threads_msgid').on(t.msgid), index('threads_identificativo').on(t.identificativo)],
+);
+
+/** Each recipient of a sent PEC and how far delivery got, from the receipts. */
+export const threadRecipients = sqliteTable(
+  'thread_recipients',
+  {
+    threadId: integer('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    address: text('address').notNull(),
+    /** certificato (PEC), esterno (ordinary mail: never a delivery receipt), or sconosciuto. */
+    type: text('type').notNull(),
+    state: text('state', { enum: ['pending', 'delivered', 'failed', 'warning', 'no-proof'] }).notNull(),
+    stateAt: text('state_at'),
+    receiptMessageId: integer('receipt_message_id').references(() => messages.id, { onDelete: 'set null' }),
+    provider: text('provider'),
+    error: text('error'),
+    errorDetail: text('error_detail'),
+  },
+  (t) => [primaryKey({ columns: [t.threadId, t.address] })],
+);
+
+export const meta = sqliteTable('meta', {
+  key: text('key').primaryKey(),
+  value: text('value').notNull(),
+});

@@ -1,0 +1,69 @@
+/**
+ * PEC threads: find or create by the sender's Message-ID, store what reconcile() computed.
+ */
+import { asc, eq } from 'drizzle-orm';
+import type { ThreadSummary } from '../main/pec/reconcile.ts';
+import { type Db, nextSeq } from './database.ts';
+import { threadRecipients, threads } from './schema.ts';
+
+export type ThreadRow = typeof threads.$inferSelect;
+
+export function findThread(
+  db: Db,
+  msgid: string | null,
+  identificativo: string | null,
+): ThreadRow | undefined {
+  if (msgid) {
+    const byMsgid = db.select().from(threads).where(eq(threads.msgid, msgid)).get();
+    if (byMsgid) return byMsgid;
+  }
+  if (identificativo)
+    return db.select().from(threads).where(eq(threads.identificativo, identificativo)).get();
+  return undefined;
+}
+
+export function createThread(db: Db, msgid: string, identificativo: string | null): number {
+  return db
+    .insert(threads)
+    .values({ msgid, identificativo, direction: 'received', state: 'received', seq: nextSeq(db) })
+    .returning({ id: threads.id })
+    .get().id;
+}
+
+export function saveThreadSummary(db: Db, threadId: number, s: ThreadSummary): void {
+  db.update(threads)
+    .set({
+      identificativo: s.identificativo,
+      subject: s.subject,
+      sender: s.sender,
+      direction: s.direction,
+      state: s.state,
+      acceptedAt: s.acceptedAt,
+      lastActivityAt: s.lastActivityAt,
+      recipientCount: s.recipients.filter((r) => r.type !== 'esterno').length,
+      deliveredCount: s.deliveredCount,
+      failedCount: s.failedCount,
+      seq: nextSeq(db),
+    })
+    .where(eq(threads.id, threadId))
+    .run();
+  db.delete(threadRecipients).where(eq(threadRecipients.threadId, threadId)).run();
+  if (s.recipients.length > 0) {
+    db.insert(threadRecipients)
+      .values(s.recipients.map((r) => ({ threadId, ...r })))
+      .run();
+  }
+}
+
+export function getThread(db: Db, id: number): ThreadRow | undefined {
+  return db.select().from(threads).where(eq(threads.id, id)).get();
+}
+
+export function threadRecipientsOf(db: Db, threadId: number) {
+  return db
+    .select()
+    .from(threadRecipients)
+    .where(eq(threadRecipients.threadId, threadId))
+    .orderBy(asc(threadRecipients.address))
+    .all();
+}

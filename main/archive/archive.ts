@@ -1,0 +1,189 @@
+/**
+ * The archive: one folder with archive.db and objects/. The single ingest pipeline is here:
+ * store raw (durable) → parse → classify → reconcile → commit → index hook. A message is safe once
+ * its bytes are fsynced and its row committed; the batch's bookkeeping (e.g. a folder's last UID)
+ * commits in the same transaction, so a crash at any moment loses nothing and duplicates nothing.
+ */
+import { join } from 'node:path';
+import { type Db, openDatabase } from '../../db/database.ts';
+import {
+  findMessageIdsByHash,
+  insertMessage,
+  type Location,
+  type NewMessage,
+  setMessageThread,
+  threadMembers,
+  unthreadedByMessageId,
+  unthreadedByPecIds,
+  upsertLocation,
+} from '../../db/messages.ts';
+import { createThread, findThread, saveThreadSummary } from '../../db/threads.ts';
+import type { EventBus } from '../api/events.ts';
+import { inspectMessage } from '../pec/inspect.ts';
+import { isPecKind, type MessageKind } from '../pec/kinds.ts';
+import { readOriginal } from '../pec/original.ts';
+import { reconcile, type ThreadMember } from '../pec/reconcile.ts';
+import type { TrustAnchors } from '../pec/trust.ts';
+import { toMessageRecord } from './message-record.ts';
+import { ObjectStore } from './object-store.ts';
+
+export interface IngestItem {
+  raw: Buffer;
+  location?: Location;
+}
+
+export interface IngestOutcome {
+  messageId: number;
+  created: boolean;
+  kind: string;
+  threadId: number | null;
+}
+
+export interface ArchiveOptions {
+  anchors?: TrustAnchors;
+  events?: EventBus;
+}
+
+const PARSE_CONCURRENCY = 4;
+
+export class Archive {
+  readonly db: Db;
+  readonly objects: ObjectStore;
+
+  private constructor(
+    readonly dir: string,
+    private readonly options: ArchiveOptions,
+  ) {
+    this.db = openDatabase(join(dir, 'archive.db'));
+    this.objects = new ObjectStore(join(dir, 'objects'));
+  }
+
+  static open(dir: string, options: ArchiveOptions = {}): Archive {
+    return new Archive(dir, options);
+  }
+
+  close(): void {
+    this.db.$client.close();
+  }
+
+  /**
+   * Ingests a batch. `commitWith` runs inside the same transaction as the rows (sync bookkeeping).
+   */
+  async ingest(items: IngestItem[], commitWith?: (db: Db) => void): Promise<IngestOutcome[]> {
+    const hashes = items.map((i) => ObjectStore.hash(i.raw));
+    const known = findMessageIdsByHash(this.db, hashes);
+    const fresh = new Map<string, IngestItem>();
+    hashes.forEach((h, i) => {
+      if (!known.has(h) && !fresh.has(h)) fresh.set(h, items[i]!);
+    });
+    // 1. Raw bytes first, durable, before anything else can go wrong.
+    await mapLimit([...fresh], 8, ([hash, item]) => this.objects.put(item.raw, hash));
+    // 2. Parse outside the transaction.
+    const archivedAt = new Date().toISOString();
+    const records = new Map(
+      await mapLimit(
+        [...fresh],
+        PARSE_CONCURRENCY,
+        async ([hash, item]) => [hash, await this.record(item.raw, archivedAt)] as const,
+      ),
+    );
+    // 3. One transaction: rows, locations, threads, bookkeeping.
+    const outcomes: IngestOutcome[] = [];
+    const touched = new Set<number>();
+    this.db.$client.transaction(() => {
+      hashes.forEach((hash, i) => {
+        const item = items[i]!;
+        let id = known.get(hash);
+        let created = false;
+        let kind: string;
+        let threadId: number | null = null;
+        if (id === undefined) {
+          const rec = records.get(hash)!;
+          id = insertMessage(this.db, rec.row, rec.attachments);
+          known.set(hash, id);
+          created = true;
+          kind = rec.row.kind;
+          threadId = this.thread(id, rec.row);
+          if (threadId !== null) touched.add(threadId);
+        } else {
+          kind = records.get(hash)?.row.kind ?? 'known';
+        }
+        if (item.location) upsertLocation(this.db, id, item.location);
+        outcomes.push({ messageId: id, created, kind, threadId });
+      });
+      for (const threadId of touched) this.recompute(threadId);
+      commitWith?.(this.db);
+    })();
+    const createdCount = outcomes.filter((o) => o.created).length;
+    if (createdCount > 0)
+      this.options.events?.emit('archive.changed', { created: createdCount, threads: [...touched] });
+    return outcomes;
+  }
+
+  private async record(raw: Buffer, archivedAt: string) {
+    const inspected = await inspectMessage(
+      raw,
+      this.options.anchors ? { anchors: this.options.anchors } : {},
+    );
+    const own = inspected.kind === 'ordinary' ? await readOriginal(raw) : null;
+    return toMessageRecord(inspected, own?.ok ? own.value : null, archivedAt);
+  }
+
+  /** Puts a new message in its PEC thread, creating the thread and adopting earlier arrivals. */
+  private thread(messageId: number, row: NewMessage): number | null {
+    if (isPecKind(row.kind as MessageKind)) {
+      // The envelope's own Message-ID is the identificativo; its author's id is the msgid.
+      const msgid = row.pecMsgid ?? row.referenceMessageId ?? null;
+      const ident = row.identificativo ?? null;
+      if (!msgid && !ident) return null;
+      const existing = findThread(this.db, msgid, ident);
+      const threadId = existing?.id ?? createThread(this.db, msgid ?? `identificativo:${ident}`, ident);
+      setMessageThread(this.db, messageId, threadId);
+      if (msgid)
+        for (const id of unthreadedByMessageId(this.db, msgid)) setMessageThread(this.db, id, threadId);
+      if (msgid)
+        for (const id of unthreadedByPecIds(this.db, msgid, ident)) setMessageThread(this.db, id, threadId);
+      return threadId;
+    }
+    if (row.kind === 'ordinary' && row.messageId) {
+      const existing = findThread(this.db, row.messageId, null);
+      if (existing) {
+        setMessageThread(this.db, messageId, existing.id);
+        return existing.id;
+      }
+    }
+    return null;
+  }
+
+  private recompute(threadId: number): void {
+    const members: ThreadMember[] = threadMembers(this.db, threadId).map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      certDate: m.certDate,
+      date: m.date,
+      identificativo: m.identificativo,
+      certifiedSender: m.certifiedSender,
+      subject: m.originalSubject,
+      certRecipients: JSON.parse(m.certRecipients),
+      deliveryAddress: m.deliveryAddress,
+      certProvider: m.certProvider,
+      certError: m.certError,
+      certErrorDetail: m.certErrorDetail,
+      signatureVerdict: m.signatureVerdict,
+    }));
+    saveThreadSummary(this.db, threadId, reconcile(members));
+  }
+}
+
+async function mapLimit<T, R>(list: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(list.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, list.length) }, async () => {
+    while (next < list.length) {
+      const i = next++;
+      out[i] = await fn(list[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}

@@ -1,0 +1,73 @@
+/**
+ * Raw messages, content-addressed by SHA-256: objects/ab/cdef….eml. Written to a temporary file,
+ * fsynced, renamed into place, the folder fsynced: after put() returns, the bytes survive a crash.
+ * Objects are write-once; the same bytes seen twice are stored once.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync } from 'node:fs';
+import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export class ObjectStore {
+  constructor(readonly root: string) {}
+
+  static hash(bytes: Uint8Array): string {
+    return createHash('sha256').update(bytes).digest('hex');
+  }
+
+  pathOf(hash: string): string {
+    if (!/^[0-9a-f]{64}$/.test(hash)) throw new Error(`not an object hash: ${hash}`);
+    return join(this.root, hash.slice(0, 2), `${hash.slice(2)}.eml`);
+  }
+
+  async has(hash: string): Promise<boolean> {
+    return (await stat(this.pathOf(hash)).catch(() => null))?.isFile() ?? false;
+  }
+
+  /** Stores the bytes durably and returns their hash. */
+  async put(bytes: Uint8Array, knownHash?: string): Promise<string> {
+    const hash = knownHash ?? ObjectStore.hash(bytes);
+    const target = this.pathOf(hash);
+    const existing = await stat(target).catch(() => null);
+    if (existing?.size === bytes.byteLength) return hash;
+    const dir = join(this.root, hash.slice(0, 2));
+    await mkdir(dir, { recursive: true });
+    const tmp = join(dir, `.${hash.slice(2, 14)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+    const handle = await open(tmp, 'wx', 0o644);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(tmp, target);
+    } catch (error) {
+      await unlink(tmp).catch(() => {});
+      throw error;
+    }
+    syncDirectory(dir);
+    return hash;
+  }
+
+  async get(hash: string): Promise<Buffer> {
+    return readFile(this.pathOf(hash));
+  }
+
+  /** True when the object exists and its bytes still hash to its name. */
+  async verify(hash: string): Promise<boolean> {
+    const bytes = await readFile(this.pathOf(hash)).catch(() => null);
+    return bytes !== null && ObjectStore.hash(bytes) === hash;
+  }
+}
+
+/** The rename is durable only once its directory entry is: fsync the folder (no-op on Windows). */
+function syncDirectory(dir: string): void {
+  if (process.platform === 'win32') return;
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
