@@ -149,12 +149,13 @@ export function listMessages(db: Db, limit = 1_000_000, offset = 0): MessageList
       subject: sql<string | null>`coalesce(${messages.originalSubject}, ${messages.subject})`,
       date: sql<string | null>`coalesce(${messages.certDate}, ${messages.date}, ${messages.archivedAt})`,
       threadId: messages.threadId,
+      // Column names written out: inside the subquery drizzle's bare "id" binds to mailboxes.id.
       mailbox: sql<
         string | null
-      >`(select m.path from ${messageLocations} l join ${mailboxes} m on m.id = l.mailbox_id where l.message_id = ${messages.id} order by l.mailbox_id limit 1)`,
+      >`(select m.path from message_locations l join mailboxes m on m.id = l.mailbox_id where l.message_id = "messages"."id" order by l.mailbox_id limit 1)`,
       account: sql<
         number | null
-      >`(select m.account_id from ${messageLocations} l join ${mailboxes} m on m.id = l.mailbox_id where l.message_id = ${messages.id} order by l.mailbox_id limit 1)`,
+      >`(select m.account_id from message_locations l join mailboxes m on m.id = l.mailbox_id where l.message_id = "messages"."id" order by l.mailbox_id limit 1)`,
     })
     .from(messages)
     .orderBy(

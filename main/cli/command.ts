@@ -2,7 +2,17 @@ export interface CliIo {
   out(text: string): void;
   err(text: string): void;
   readStdin(): Promise<Buffer>;
+  /** Asks for a secret on the terminal without echo; null when there is no terminal. */
+  askSecret(prompt: string): Promise<string | null>;
+  /** True when standard error is a terminal (progress bars). */
+  isTerminal: boolean;
   env: Record<string, string | undefined>;
+}
+
+/** Options given before the command, for every command. */
+export interface CliContext {
+  /** --archive DIR, else PECDESK_ARCHIVE, else the user-data folder. */
+  archiveDir: string;
 }
 
 export interface CliCommand {
@@ -10,7 +20,7 @@ export interface CliCommand {
   usage: string;
   summary: string;
   help: string;
-  run(args: string[], io: CliIo): Promise<number>;
+  run(args: string[], io: CliIo, ctx: CliContext): Promise<number>;
 }
 
 /** An error the user can act on: printed as one line, with its exit code (2: usage, 1: failure). */

@@ -3,31 +3,67 @@
  * commands/ exporting a CliCommand; this file only routes and turns errors into exit codes.
  */
 
+import { resolve } from 'node:path';
+import { resolveArchiveDir } from '../paths.ts';
 import { VERSION } from '../version.ts';
-import { type CliCommand, CliError, type CliIo } from './command.ts';
+import { type CliCommand, type CliContext, CliError, type CliIo } from './command.ts';
+import { accountCommand } from './commands/account.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { messagesCommand } from './commands/messages.ts';
+import { syncCommand } from './commands/sync.ts';
+import { threadCommand } from './commands/thread.ts';
 
-const COMMANDS: CliCommand[] = [inspectCommand];
+const COMMANDS: CliCommand[] = [accountCommand, syncCommand, messagesCommand, threadCommand, inspectCommand];
 
 export function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(44)} ${c.summary}`);
   return [
     'PecDesk: archivio e ricevute PEC',
     '',
-    'Usage: pecdesk <command> [options]',
+    'Usage: pecdesk [--archive DIR] <command> [options]',
     '',
     'Commands:',
     ...lines,
     '',
     'Options:',
+    '  --archive DIR                                the archive folder (default: PECDESK_ARCHIVE, else the user data folder)',
     '  -h, --help                                   show help (also after a command)',
     '  --version                                    print the version',
     '',
   ].join('\n');
 }
 
+/** Splits `[--archive DIR] <command> args…`. */
+export function globalOptions(argv: string[], env: CliIo['env']): { ctx: CliContext; rest: string[] } {
+  let archive: string | undefined;
+  let i = 0;
+  while (i < argv.length) {
+    const a = argv[i]!;
+    if (a === '--archive') {
+      archive = argv[i + 1];
+      if (!archive) throw new CliError('--archive needs a folder', 2);
+      i += 2;
+    } else if (a.startsWith('--archive=')) {
+      archive = a.slice('--archive='.length);
+      i += 1;
+    } else break;
+  }
+  return {
+    ctx: { archiveDir: resolve(resolveArchiveDir(archive, env as NodeJS.ProcessEnv)) },
+    rest: argv.slice(i),
+  };
+}
+
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
-  const [name, ...rest] = argv;
+  let parsed: ReturnType<typeof globalOptions>;
+  try {
+    parsed = globalOptions(argv, io.env);
+  } catch (error) {
+    io.err(`pecdesk: ${(error as Error).message}\n`);
+    return 2;
+  }
+  const { ctx } = parsed;
+  const [name, ...rest] = parsed.rest;
   if (!name || name === '-h' || name === '--help' || name === 'help') {
     io.out(usage());
     return name ? 0 : 2;
@@ -42,7 +78,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     return 2;
   }
   try {
-    return await command.run(rest, io);
+    return await command.run(rest, io, ctx);
   } catch (error) {
     if (error instanceof CliError) {
       io.err(`pecdesk ${name}: ${error.message}\n`);
@@ -62,4 +98,35 @@ export const processIo: CliIo = {
     return Buffer.concat(chunks);
   },
   env: process.env,
+  isTerminal: Boolean(process.stderr.isTTY),
+  askSecret: (prompt) => askSecretOnTerminal(prompt),
 };
+
+/** Reads a line from the terminal with echo off (raw mode); null without a terminal. */
+function askSecretOnTerminal(prompt: string): Promise<string | null> {
+  const stdin = process.stdin;
+  if (!stdin.isTTY) return Promise.resolve(null);
+  process.stderr.write(prompt);
+  return new Promise((resolvePrompt) => {
+    let value = '';
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const done = (result: string | null) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      process.stderr.write('\n');
+      resolvePrompt(result);
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done(value);
+        if (ch === '\u0003') return done(null);
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}

@@ -1,0 +1,119 @@
+/** Accounts and their folders, with the sync bookkeeping of each folder. */
+import { and, asc, eq, sql } from 'drizzle-orm';
+import type { Db } from './database.ts';
+import { accounts, mailboxes, messageLocations } from './schema.ts';
+
+export type AccountRow = typeof accounts.$inferSelect;
+export type NewAccount = Omit<typeof accounts.$inferInsert, 'id'>;
+export type MailboxRow = typeof mailboxes.$inferSelect;
+
+export function insertAccount(db: Db, account: NewAccount): AccountRow {
+  return db.insert(accounts).values(account).returning().get();
+}
+
+export function listAccounts(db: Db): AccountRow[] {
+  return db.select().from(accounts).orderBy(asc(accounts.email)).all();
+}
+
+export function findAccount(db: Db, emailOrId: string | number): AccountRow | undefined {
+  return typeof emailOrId === 'number'
+    ? db.select().from(accounts).where(eq(accounts.id, emailOrId)).get()
+    : db.select().from(accounts).where(eq(accounts.email, emailOrId.toLowerCase())).get();
+}
+
+/** Removes the account and where its messages sat; the archived messages themselves stay. */
+export function deleteAccount(db: Db, id: number): void {
+  db.delete(accounts).where(eq(accounts.id, id)).run();
+}
+
+export function setAccountSyncState(
+  db: Db,
+  id: number,
+  state: AccountRow['syncState'],
+  error: { code: string; message: string } | null,
+  syncedAt?: string,
+): void {
+  db.update(accounts)
+    .set({
+      syncState: state,
+      lastErrorCode: error?.code ?? null,
+      lastError: error?.message ?? null,
+      ...(syncedAt ? { lastSyncAt: syncedAt } : {}),
+    })
+    .where(eq(accounts.id, id))
+    .run();
+}
+
+export function mailboxesOf(db: Db, accountId: number): MailboxRow[] {
+  return db
+    .select()
+    .from(mailboxes)
+    .where(eq(mailboxes.accountId, accountId))
+    .orderBy(asc(mailboxes.path))
+    .all();
+}
+
+export function upsertMailbox(
+  db: Db,
+  accountId: number,
+  path: string,
+  name: string,
+  specialUse: string | null,
+): MailboxRow {
+  const existing = db
+    .select()
+    .from(mailboxes)
+    .where(and(eq(mailboxes.accountId, accountId), eq(mailboxes.path, path)))
+    .get();
+  if (existing) {
+    if (existing.specialUse !== specialUse || existing.name !== name) {
+      db.update(mailboxes).set({ specialUse, name }).where(eq(mailboxes.id, existing.id)).run();
+    }
+    return { ...existing, specialUse, name };
+  }
+  return db.insert(mailboxes).values({ accountId, path, name, specialUse }).returning().get();
+}
+
+export function recordMailboxProgress(
+  db: Db,
+  mailboxId: number,
+  progress: { lastUid?: number; highestModseq?: string | null; messageCount?: number; syncedAt?: string },
+): void {
+  db.update(mailboxes)
+    .set({
+      ...(progress.lastUid !== undefined
+        ? { lastUid: sql`max(${mailboxes.lastUid}, ${progress.lastUid})` }
+        : {}),
+      ...(progress.highestModseq !== undefined ? { highestModseq: progress.highestModseq } : {}),
+      ...(progress.messageCount !== undefined ? { messageCount: progress.messageCount } : {}),
+      ...(progress.syncedAt ? { lastSyncedAt: progress.syncedAt } : {}),
+    })
+    .where(eq(mailboxes.id, mailboxId))
+    .run();
+}
+
+/**
+ * UIDVALIDITY changed: the server renumbered the folder. Its old UIDs mean nothing now, so the
+ * locations are dropped and the folder is read again from UID 1; messages already archived are
+ * recognised by their hash and not stored twice.
+ */
+export function resetMailbox(db: Db, mailboxId: number, uidValidity: string): void {
+  db.$client.transaction(() => {
+    db.delete(messageLocations).where(eq(messageLocations.mailboxId, mailboxId)).run();
+    db.update(mailboxes)
+      .set({ uidValidity, lastUid: 0, highestModseq: null })
+      .where(eq(mailboxes.id, mailboxId))
+      .run();
+  })();
+}
+
+export function locationsWithUids(db: Db, mailboxId: number): Map<number, string> {
+  return new Map(
+    db
+      .select({ uid: messageLocations.uid, flags: messageLocations.flags })
+      .from(messageLocations)
+      .where(eq(messageLocations.mailboxId, mailboxId))
+      .all()
+      .map((r) => [r.uid, r.flags]),
+  );
+}

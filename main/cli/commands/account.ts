@@ -1,0 +1,129 @@
+import { parseArgs } from 'node:util';
+import { listAccounts } from '../../../db/accounts.ts';
+import { AccountError, addAccount, publicAccount, removeAccount } from '../../accounts/account-service.ts';
+import { PRESETS } from '../../accounts/presets.ts';
+import { openArchive, openSecrets } from '../archive-access.ts';
+import { type CliCommand, CliError, type CliIo } from '../command.ts';
+
+const HELP = `Usage:
+  pecdesk [--archive DIR] account add --email E [--preset P | --imap-host H --imap-port N]
+                                     [--security tls|starttls] [--ca FILE] [--user U] [--name NAME]
+  pecdesk [--archive DIR] account list [--json]
+  pecdesk [--archive DIR] account remove --email E
+
+add: the password comes from PECDESK_PASSWORD, else it is asked on the terminal without echo.
+     It goes to the OS keychain (or, where there is none, an encrypted file beside the archive),
+     never to the archive database. Without --preset or --imap-host the preset is chosen from the
+     address's domain when one matches.
+remove: forgets the account, its folders and its password; archived messages stay.
+Presets: ${PRESETS.map((p) => p.id).join(', ')}
+`;
+
+async function password(io: CliIo, email: string): Promise<string> {
+  const fromEnv = io.env.PECDESK_PASSWORD;
+  if (fromEnv) return fromEnv;
+  const asked = await io.askSecret(`Password for ${email}: `);
+  if (!asked) throw new CliError('no password: set PECDESK_PASSWORD or run on a terminal', 2);
+  return asked;
+}
+
+export const accountCommand: CliCommand = {
+  name: 'account',
+  usage: 'account add|list|remove',
+  summary: 'add, list or remove a mailbox (IMAP account)',
+  help: HELP,
+  async run(args, io, ctx) {
+    const [sub, ...rest] = args;
+    let parsed: ReturnType<typeof parse>;
+    try {
+      parsed = parse(rest);
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2);
+    }
+    const v = parsed.values;
+    if (!sub || sub === '--help' || sub === '-h' || v.help) {
+      io.out(HELP);
+      return sub ? 0 : 2;
+    }
+    if (sub === 'list') {
+      const { archive, close } = await openArchive(ctx, io);
+      try {
+        const rows = listAccounts(archive.db).map(publicAccount);
+        if (v.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
+        else if (rows.length === 0) io.out('No accounts.\n');
+        else
+          for (const a of rows)
+            io.out(
+              `${a.email}\t${a.imapHost}:${a.imapPort} (${a.security})\t${a.syncState}${a.lastError ? `\t${a.lastError}` : ''}\n`,
+            );
+        return 0;
+      } finally {
+        close();
+      }
+    }
+    if (sub !== 'add' && sub !== 'remove')
+      throw new CliError(`unknown account command "${sub}"\n\n${HELP}`, 2);
+    if (!v.email) throw new CliError(`--email is required\n\n${HELP}`, 2);
+    const security = v.security;
+    if (security !== undefined && security !== 'tls' && security !== 'starttls')
+      throw new CliError('--security must be tls or starttls', 2);
+    const port = v['imap-port'] !== undefined ? Number(v['imap-port']) : undefined;
+    if (port !== undefined && !Number.isInteger(port)) throw new CliError('--imap-port must be a number', 2);
+    const { archive, close } = await openArchive(ctx, io);
+    try {
+      const secrets = await openSecrets(ctx, io);
+      if (sub === 'remove') {
+        const row = await removeAccount(archive.db, secrets, v.email);
+        io.out(`Removed ${row.email}. Its archived messages are kept.\n`);
+        return 0;
+      }
+      const row = await addAccount(
+        archive.db,
+        secrets,
+        {
+          email: v.email,
+          imapHost: v['imap-host'],
+          imapPort: port,
+          security,
+          caFile: v.ca,
+          user: v.user,
+          preset: v.preset,
+          displayName: v.name,
+        },
+        await password(io, v.email),
+      );
+      io.out(
+        `Added ${row.email} (${row.imapHost}:${row.imapPort}, ${row.imapSecurity}). Run "pecdesk sync" to archive its messages.\n`,
+      );
+      return 0;
+    } catch (error) {
+      if (error instanceof AccountError)
+        throw new CliError(
+          error.message,
+          error.code === 'invalid' || error.code === 'unknown-preset' ? 2 : 1,
+        );
+      throw error;
+    } finally {
+      close();
+    }
+  },
+};
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: false,
+    options: {
+      email: { type: 'string' },
+      'imap-host': { type: 'string' },
+      'imap-port': { type: 'string' },
+      security: { type: 'string' },
+      ca: { type: 'string' },
+      user: { type: 'string' },
+      preset: { type: 'string' },
+      name: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import { listAccounts } from '../../../db/accounts.ts';
+import { listMessages } from '../../../db/messages.ts';
+import { openArchive } from '../archive-access.ts';
+import { type CliCommand, CliError } from '../command.ts';
+
+const HELP = `Usage: pecdesk [--archive DIR] messages [--json] [--limit N]
+
+Lists the archived messages, newest first. --json prints an array with one object per message:
+{ id, mailbox, account, kind, subject, date, threadId }.
+`;
+
+export const messagesCommand: CliCommand = {
+  name: 'messages',
+  usage: 'messages [--json]',
+  summary: 'list the archived messages',
+  help: HELP,
+  async run(args, io, ctx) {
+    let values: { json?: boolean; limit?: string; help?: boolean };
+    try {
+      values = parseArgs({
+        args,
+        options: {
+          json: { type: 'boolean' },
+          limit: { type: 'string' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }).values;
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2);
+    }
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    const limit = values.limit ? Number(values.limit) : undefined;
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1))
+      throw new CliError('--limit must be a positive number', 2);
+    const { archive, close } = await openArchive(ctx, io, true);
+    try {
+      const emails = new Map(listAccounts(archive.db).map((a) => [a.id, a.email]));
+      const rows = listMessages(archive.db, limit).map((m) => ({
+        id: m.id,
+        mailbox: m.mailbox,
+        account: m.account !== null ? (emails.get(m.account) ?? null) : null,
+        kind: m.kind,
+        subject: m.subject,
+        date: m.date,
+        threadId: m.threadId,
+      }));
+      if (values.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      else
+        for (const m of rows)
+          io.out(`${m.id}\t${m.date ?? ''}\t${m.kind}\t${m.mailbox ?? ''}\t${m.subject ?? ''}\n`);
+      return 0;
+    } finally {
+      close();
+    }
+  },
+};

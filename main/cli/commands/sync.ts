@@ -1,0 +1,83 @@
+import { parseArgs } from 'node:util';
+import type { SyncProgress } from '../../api/contract.ts';
+import { SyncService } from '../../sync/sync-service.ts';
+import { openArchive, openSecrets } from '../archive-access.ts';
+import { type CliCommand, CliError, type CliIo } from '../command.ts';
+
+const HELP = `Usage: pecdesk [--archive DIR] sync [--watch] [--quiet]
+
+Archives every message of every account's folders: the first time all of them, then what is new.
+Exits 0 when every account is in sync, 1 when any failed (the others are synced all the same).
+  --watch   keep going: IDLE on INBOX for new messages, other folders every few minutes (Ctrl+C stops)
+  --quiet   no progress output
+`;
+
+/** A one-line progress bar on a terminal; a line per finished folder otherwise. */
+function progressPrinter(io: CliIo) {
+  let lastDraw = 0;
+  return (p: SyncProgress) => {
+    const finished = p.done >= p.total;
+    if (io.isTerminal) {
+      const now = Date.now();
+      if (!finished && now - lastDraw < 100) return;
+      lastDraw = now;
+      const width = 24;
+      const filled = p.total > 0 ? Math.round((p.done / p.total) * width) : width;
+      io.err(
+        `\r\x1b[K${p.email} ${p.folder} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${p.rate.toFixed(0)} msg/s${finished ? '\n' : ''}`,
+      );
+    } else if (finished && p.total > 0) {
+      io.err(`${p.email} ${p.folder}: ${p.done} messages (${p.rate.toFixed(0)} msg/s)\n`);
+    }
+  };
+}
+
+export const syncCommand: CliCommand = {
+  name: 'sync',
+  usage: 'sync [--watch]',
+  summary: 'archive every message of every account',
+  help: HELP,
+  async run(args, io, ctx) {
+    let values: { watch?: boolean; quiet?: boolean; help?: boolean };
+    try {
+      values = parseArgs({
+        args,
+        options: {
+          watch: { type: 'boolean' },
+          quiet: { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }).values;
+    } catch (error) {
+      throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2);
+    }
+    if (values.help) {
+      io.out(HELP);
+      return 0;
+    }
+    const { archive, events, close } = await openArchive(ctx, io, true);
+    try {
+      const secrets = await openSecrets(ctx, io);
+      if (!values.quiet) events.on('sync.progress', progressPrinter(io));
+      events.on('sync.state', (s) => {
+        if (s.state === 'error') io.err(`${s.email}: ${s.errorCode}: ${s.error}\n`);
+      });
+      const service = new SyncService(archive, secrets, events);
+      const stop = () => service.stop();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const results = await service.syncAll(Boolean(values.watch));
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      if (results.length === 0) {
+        io.err('No accounts: add one with "pecdesk account add".\n');
+        return 1;
+      }
+      const failed = results.filter((r) => !r.ok);
+      if (!values.quiet) io.err(`${results.length - failed.length} of ${results.length} accounts in sync.\n`);
+      return failed.length === 0 ? 0 : 1;
+    } finally {
+      close();
+    }
+  },
+};

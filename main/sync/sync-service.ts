@@ -1,0 +1,104 @@
+/**
+ * Syncs every account concurrently; one failing account (bad password, server down) does not stop
+ * the others. State and progress go to the db (for the next start) and to the event bus (for the
+ * UI and the CLI's progress bar).
+ */
+import { type AccountRow, listAccounts, setAccountSyncState } from '../../db/accounts.ts';
+import type { EventBus } from '../api/events.ts';
+import type { Archive } from '../archive/archive.ts';
+import { imapPasswordKey, type SecretStore } from '../secrets/secret-store.ts';
+import { AccountSync, type AccountSyncOptions } from './account-sync.ts';
+import { SyncError } from './imap-connect.ts';
+
+export interface AccountResult {
+  accountId: number;
+  email: string;
+  ok: boolean;
+  errorCode: string | null;
+  error: string | null;
+}
+
+export class SyncService {
+  private readonly running = new Map<number, AccountSync>();
+
+  constructor(
+    private readonly archive: Archive,
+    private readonly secrets: SecretStore,
+    private readonly events: EventBus,
+    private readonly options: Partial<AccountSyncOptions> = {},
+  ) {}
+
+  /** One pass over every account, or (watch) until stop(). */
+  async syncAll(watch = false): Promise<AccountResult[]> {
+    const accounts = listAccounts(this.archive.db);
+    return Promise.all(accounts.map((a) => this.syncAccount(a, watch)));
+  }
+
+  async syncAccount(account: AccountRow, watch = false): Promise<AccountResult> {
+    const result = (ok: boolean, e: SyncError | null): AccountResult => ({
+      accountId: account.id,
+      email: account.email,
+      ok,
+      errorCode: e?.code ?? null,
+      error: e?.message ?? null,
+    });
+    if (this.running.has(account.id)) return result(true, null);
+    const password = await this.secrets.get(imapPasswordKey(account.email)).catch(() => null);
+    if (!password) {
+      const e = new SyncError('no-password', `no password stored for ${account.email}`);
+      this.setState(account, 'error', e);
+      return result(false, e);
+    }
+    const sync = new AccountSync(
+      this.archive,
+      account,
+      password,
+      { watch, ...this.options },
+      {
+        progress: (p) =>
+          this.events.emit('sync.progress', { accountId: account.id, email: account.email, ...p }),
+        passDone: () => this.setState(account, 'idle', null, new Date().toISOString()),
+        failed: (e, willRetry) => this.setState(account, 'error', e, undefined, willRetry),
+      },
+    );
+    this.running.set(account.id, sync);
+    this.setState(account, 'syncing', null);
+    try {
+      await sync.run();
+      return result(true, null);
+    } catch (error) {
+      const e = error instanceof SyncError ? error : new SyncError('server-error', (error as Error).message);
+      this.setState(account, 'error', e);
+      return result(false, e);
+    } finally {
+      this.running.delete(account.id);
+    }
+  }
+
+  stop(): void {
+    for (const sync of this.running.values()) sync.stop();
+  }
+
+  private setState(
+    account: AccountRow,
+    state: AccountRow['syncState'],
+    error: SyncError | null,
+    syncedAt?: string,
+    retrying = false,
+  ) {
+    setAccountSyncState(
+      this.archive.db,
+      account.id,
+      state,
+      error ? { code: error.code, message: error.message } : null,
+      syncedAt,
+    );
+    this.events.emit('sync.state', {
+      accountId: account.id,
+      email: account.email,
+      state,
+      errorCode: error?.code ?? null,
+      error: error ? `${error.message}${retrying ? ' (retrying)' : ''}` : null,
+    });
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * A real IMAP server for the tests: Debian's Dovecot, started in the foreground on 127.0.0.1 with
+ * a config generated into a temporary folder (ENVIRONMENT.md), with QUOTA, CONDSTORE/QRESYNC and
+ * IDLE, implicit TLS and STARTTLS ports, users added on demand. Stop and start keep the mail, so a
+ * test can kill the server mid-sync and bring it back.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
+import forge from 'node-forge';
+
+export interface DovecotUser {
+  user: string;
+  password: string;
+}
+
+export const dovecotAvailable = existsSync('/usr/sbin/dovecot');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function selfSignedCert(): { cert: string; key: string } {
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const key = forge.pki.privateKeyFromPem(keyPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  cert.serialNumber = '01';
+  cert.validity.notBefore = new Date(Date.now() - 86_400_000);
+  cert.validity.notAfter = new Date(Date.now() + 5 * 365 * 86_400_000);
+  const attrs = [{ name: 'commonName', value: 'localhost' }];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+      ],
+    },
+  ]);
+  cert.sign(key, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(cert), key: keyPem };
+}
+
+function dovecotIds(): { uid: number; gid: number } {
+  return {
+    uid: Number(execFileSync('id', ['-u', 'dovecot']).toString().trim()),
+    gid: Number(execFileSync('id', ['-g', 'dovecot']).toString().trim()),
+  };
+}
+
+export class DovecotServer {
+  private child: ChildProcess | null = null;
+  readonly users: DovecotUser[] = [];
+
+  private constructor(
+    readonly dir: string,
+    readonly tlsPort: number,
+    readonly starttlsPort: number,
+    readonly caPem: string,
+  ) {}
+
+  /** PEM of the server's self-signed certificate, for the client's `--ca`. */
+  get caFile(): string {
+    return join(this.dir, 'cert.pem');
+  }
+
+  static async start(): Promise<DovecotServer> {
+    if (!dovecotAvailable) throw new Error('Dovecot is not installed: apt-get install -y dovecot-imapd');
+    const dir = mkdtempSync(join(tmpdir(), 'pecdesk-dovecot-'));
+    chmodSync(dir, 0o755);
+    const { cert, key } = selfSignedCert();
+    writeFileSync(join(dir, 'cert.pem'), cert);
+    writeFileSync(join(dir, 'key.pem'), key, { mode: 0o600 });
+    writeFileSync(join(dir, 'users'), '');
+    chmodSync(join(dir, 'users'), 0o644);
+    const ids = dovecotIds();
+    for (const sub of ['mail', 'run', 'state']) {
+      mkdirSync(join(dir, sub));
+      if (sub === 'mail') chownSync(join(dir, sub), ids.uid, ids.gid);
+    }
+    const server = new DovecotServer(dir, await freePort(), await freePort(), cert);
+    const template = readFileSync(new URL('../dovecot/dovecot.conf.template', import.meta.url), 'utf8');
+    writeFileSync(
+      join(dir, 'dovecot.conf'),
+      template
+        .replaceAll('@DIR@', dir)
+        .replaceAll('@TLS_PORT@', String(server.tlsPort))
+        .replaceAll('@STARTTLS_PORT@', String(server.starttlsPort))
+        .replaceAll('@INSTANCE@', `pecdesk-${server.tlsPort}`),
+    );
+    await server.resume();
+    return server;
+  }
+
+  addUser(user: string, password = `pw-${user.split('@')[0]}`): DovecotUser {
+    appendFileSync(join(this.dir, 'users'), `${user}:{PLAIN}${password}::::::\n`);
+    const u = { user, password };
+    this.users.push(u);
+    return u;
+  }
+
+  /** Starts (again) on the same ports and mail folders. */
+  async resume(): Promise<void> {
+    const conf = join(this.dir, 'dovecot.conf');
+    this.child = spawn('/usr/sbin/dovecot', ['-F', '-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    this.child.stderr?.on('data', (d) => (stderr += d));
+    const started = Date.now();
+    while (!(await portOpen(this.tlsPort)) || !(await portOpen(this.starttlsPort))) {
+      if (this.child.exitCode !== null) throw new Error(`dovecot exited: ${stderr}`);
+      if (Date.now() - started > 15_000) throw new Error(`dovecot did not start: ${stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Kills the server at once, as a crash would. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    // The master's children (imap, imap-login) die with it once their master is gone; wait for the port.
+    const started = Date.now();
+    while ((await portOpen(this.tlsPort)) && Date.now() - started < 5000)
+      await new Promise((r) => setTimeout(r, 50));
+    try {
+      execFileSync('pkill', ['-9', '-f', `pecdesk-${this.tlsPort}`]);
+    } catch {
+      // nothing left to kill
+    }
+  }
+
+  async stop(): Promise<void> {
+    try {
+      execFileSync('/usr/bin/doveadm', ['-c', join(this.dir, 'dovecot.conf'), 'stop'], { stdio: 'ignore' });
+    } catch {
+      // already stopped
+    }
+    await this.kill();
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  /** An IMAP client as the given user, for filling mailboxes. */
+  async client(user: DovecotUser): Promise<ImapFlow> {
+    const client = new ImapFlow({
+      host: '127.0.0.1',
+      port: this.tlsPort,
+      secure: true,
+      auth: { user: user.user, pass: user.password },
+      tls: { ca: [this.caPem], servername: 'localhost' },
+      logger: false,
+    });
+    await client.connect();
+    return client;
+  }
+
+  /** APPENDs messages to a folder (created when missing), in order. */
+  async append(user: DovecotUser, folder: string, messages: Buffer[], flags: string[] = []): Promise<void> {
+    const client = await this.client(user);
+    try {
+      if (folder !== 'INBOX') await client.mailboxCreate(folder).catch(() => {});
+      for (const raw of messages) await client.append(folder, raw, flags);
+    } finally {
+      await client.logout();
+    }
+  }
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = new Socket();
+    socket.setTimeout(500);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.connect(port, '127.0.0.1');
+  });
+}
