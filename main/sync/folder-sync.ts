@@ -73,7 +73,8 @@ export async function syncFolder(
 
     let fetched = 0;
     let created = 0;
-    if (box.exists > 0 && box.uidNext > lastUid + 1) {
+    // uidNext is only known as of the SELECT; after an EXISTS in IDLE it is stale, so always ask.
+    if (box.exists > 0) {
       const uids = ((await client.search({ uid: `${lastUid + 1}:*` }, { uid: true })) || []).filter(
         (u) => u > lastUid,
       );

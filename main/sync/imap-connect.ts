@@ -2,6 +2,7 @@
  * One IMAP connection for an account, and what its failures mean to a person. imapflow clients
  * cannot be reused after a disconnect: every (re)connection makes a new one.
  */
+import { appendFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { AccountRow } from '../../db/accounts.ts';
@@ -23,6 +24,15 @@ export interface ConnectOptions {
   idleDelayMs?: number;
 }
 
+/** PECDESK_IMAP_DEBUG=FILE writes imapflow's protocol log there (passwords are never logged). */
+function imapLogger(): ImapFlowOptions['logger'] {
+  const file = process.env.PECDESK_IMAP_DEBUG;
+  if (!file) return false;
+  const write = (level: string) => (entry: object) =>
+    appendFileSync(file, `${JSON.stringify({ level, ...entry })}\n`);
+  return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
+}
+
 export async function connectImap(
   account: AccountRow,
   password: string,
@@ -38,7 +48,7 @@ export async function connectImap(
     ...(account.imapSecurity === 'starttls' ? { doSTARTTLS: true } : {}),
     auth: { user: account.imapUser, pass: password },
     tls: { ...(ca ? { ca } : {}), minVersion: 'TLSv1.2' },
-    logger: false,
+    logger: imapLogger(),
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: 5 * 60_000,

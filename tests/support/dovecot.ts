@@ -7,7 +7,6 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import {
-  appendFileSync,
   chmodSync,
   chownSync,
   existsSync,
@@ -97,10 +96,8 @@ export class DovecotServer {
     const { cert, key } = selfSignedCert();
     writeFileSync(join(dir, 'cert.pem'), cert);
     writeFileSync(join(dir, 'key.pem'), key, { mode: 0o600 });
-    writeFileSync(join(dir, 'users'), '');
-    chmodSync(join(dir, 'users'), 0o644);
     const ids = dovecotIds();
-    for (const sub of ['mail', 'run', 'state']) {
+    for (const sub of ['mail', 'run', 'state', 'passwd']) {
       mkdirSync(join(dir, sub));
       if (sub === 'mail') chownSync(join(dir, sub), ids.uid, ids.gid);
     }
@@ -119,7 +116,7 @@ export class DovecotServer {
   }
 
   addUser(user: string, password = `pw-${user.split('@')[0]}`): DovecotUser {
-    appendFileSync(join(this.dir, 'users'), `${user}:{PLAIN}${password}::::::\n`);
+    writeFileSync(join(this.dir, 'passwd', user), `${user}:{PLAIN}${password}::::::\n`, { mode: 0o644 });
     const u = { user, password };
     this.users.push(u);
     return u;
@@ -181,7 +178,15 @@ export class DovecotServer {
       tls: { ca: [this.caPem], servername: 'localhost' },
       logger: false,
     });
-    await client.connect();
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (e) {
+      const err = e as { message: string; responseText?: string; serverResponseCode?: string };
+      throw new Error(
+        `test IMAP login as ${user.user} failed: ${err.message} ${err.serverResponseCode ?? ''} ${err.responseText ?? ''}`,
+      );
+    }
     return client;
   }
 
@@ -190,7 +195,15 @@ export class DovecotServer {
     const client = await this.client(user);
     try {
       if (folder !== 'INBOX') await client.mailboxCreate(folder).catch(() => {});
-      for (const raw of messages) await client.append(folder, raw, flags);
+      for (const raw of messages) {
+        await client
+          .append(folder, raw, flags)
+          .catch((e: { message: string; responseText?: string; serverResponseCode?: string }) => {
+            throw new Error(
+              `APPEND to ${user.user}/${folder} failed: ${e.message} ${e.serverResponseCode ?? ''} ${e.responseText ?? ''}`,
+            );
+          });
+      }
     } finally {
       await client.logout();
     }
