@@ -62,6 +62,11 @@ export class Archive {
     return new Archive(dir, options);
   }
 
+  /** Start-up housekeeping: temporary object files left by a killed writer. */
+  async sweep(): Promise<number> {
+    return this.objects.sweepTemporary();
+  }
+
   close(): void {
     this.db.$client.close();
   }

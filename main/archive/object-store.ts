@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { mkdir, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export class ObjectStore {
@@ -48,6 +48,25 @@ export class ObjectStore {
     }
     syncDirectory(dir);
     return hash;
+  }
+
+  /**
+   * Removes temporary files a killed writer left behind (one writer per archive, so at start-up
+   * none is in use). Their bytes were never committed: the message is fetched again.
+   */
+  async sweepTemporary(): Promise<number> {
+    let removed = 0;
+    const dirs = await readdir(this.root).catch(() => [] as string[]);
+    for (const dir of dirs) {
+      if (!/^[0-9a-f]{2}$/.test(dir)) continue;
+      for (const name of await readdir(join(this.root, dir)).catch(() => [] as string[])) {
+        if (name.startsWith('.') && name.endsWith('.tmp')) {
+          await unlink(join(this.root, dir, name)).catch(() => {});
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 
   async get(hash: string): Promise<Buffer> {

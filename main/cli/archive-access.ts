@@ -21,6 +21,7 @@ export async function openArchive(ctx: CliContext, io: CliIo, mustExist = false)
   const events = new EventBus();
   const anchors = await archiveTrustAnchors(ctx.archiveDir, io.env as NodeJS.ProcessEnv);
   const archive = Archive.open(ctx.archiveDir, { events, ...(anchors ? { anchors } : {}) });
+  await archive.sweep();
   return { archive, events, close: () => archive.close() };
 }
 
