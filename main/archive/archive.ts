@@ -82,7 +82,7 @@ export class Archive {
       if (!known.has(h) && !fresh.has(h)) fresh.set(h, items[i]!);
     });
     // 1. Raw bytes first, durable, before anything else can go wrong.
-    await mapLimit([...fresh], 8, ([hash, item]) => this.objects.put(item.raw, hash));
+    await this.objects.putMany([...fresh].map(([hash, item]) => ({ bytes: item.raw, hash })));
     // 2. Parse outside the transaction.
     const archivedAt = new Date().toISOString();
     const records = new Map(

@@ -60,6 +60,50 @@ function wrap(tag: number, content: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
 }
 
+/**
+ * The pieces of a DER SignedData that a signature check needs, cut apart without a schema:
+ * version, encapsulated content info, signer infos and certificates.
+ */
+interface SignedDataParts {
+  version: number;
+  encapContentInfo: Buffer;
+  signerInfos: Buffer[];
+  certificates: Buffer[];
+}
+
+export function signedDataParts(der: Buffer): SignedDataParts | null {
+  const ci = readTlv(der, 0);
+  if (!ci || ci.tag !== 0x30) return null;
+  const ciKids = children(der, ci);
+  const explicit = ciKids?.[1];
+  if (!ciKids || ciKids.length !== 2 || explicit?.tag !== 0xa0) return null;
+  // contentType must be id-signedData (1.2.840.113549.1.7.2).
+  const oid = ciKids[0]!;
+  if (oid.tag !== 0x06 || der.subarray(oid.contentStart, oid.end).toString('hex') !== '2a864886f70d010702')
+    return null;
+  const sd = children(der, explicit)?.[0];
+  if (!sd || sd.tag !== 0x30) return null;
+  const kids = children(der, sd);
+  if (!kids || kids.length < 4) return null;
+  const [version, digestAlgorithms, encap] = kids as [Tlv, Tlv, Tlv];
+  if (version.tag !== 0x02 || digestAlgorithms.tag !== 0x31 || encap.tag !== 0x30) return null;
+  const signerSet = kids.at(-1)!;
+  if (signerSet.tag !== 0x31) return null;
+  const middle = kids.slice(3, -1);
+  if (middle.some((k) => k.tag !== 0xa0 && k.tag !== 0xa1)) return null;
+  const certField = middle.find((k) => k.tag === 0xa0);
+  const certTlvs = certField ? children(der, certField) : [];
+  if (!certTlvs || certTlvs.some((c) => c.tag !== 0x30)) return null;
+  const signers = children(der, signerSet);
+  if (!signers || signers.some((c) => c.tag !== 0x30)) return null;
+  return {
+    version: der.readUIntBE(version.contentStart, Math.min(6, version.end - version.contentStart)),
+    encapContentInfo: der.subarray(encap.start, encap.end),
+    signerInfos: signers.map((t) => der.subarray(t.start, t.end)),
+    certificates: certTlvs.map((c) => der.subarray(c.start, c.end)),
+  };
+}
+
 /** ContentInfo → [0] → SignedData, with the certificates field removed, and the certificates. */
 export function splitCertificates(der: Buffer): { rest: Buffer; certificates: Buffer[] } | null {
   const ci = readTlv(der, 0);
@@ -112,6 +156,12 @@ function parseCertificate(der: Buffer): pkijs.Certificate {
   return new pkijs.Certificate({ schema: asn.result });
 }
 
+function fromDer(der: Buffer): asn1js.AsnType {
+  const asn = asn1js.fromBER(toArrayBuffer(der));
+  if (asn.offset === -1) throw new Error('not valid DER');
+  return asn.result;
+}
+
 function parseSignedData(der: Buffer): pkijs.SignedData | null {
   const asn = asn1js.fromBER(toArrayBuffer(der));
   if (asn.offset === -1) return null;
@@ -124,6 +174,19 @@ function parseSignedData(der: Buffer): pkijs.SignedData | null {
 export function readSignedData(der: Buffer): pkijs.SignedData | null {
   try {
     if (der.length === 0) return null;
+    // Fast path: pkijs parses only the small pieces (signer info, content info) against their own
+    // schemas; the SignedData schema as a whole costs milliseconds per message.
+    const parts = signedDataParts(der);
+    if (parts) {
+      const encapContentInfo = new pkijs.EncapsulatedContentInfo({ schema: fromDer(parts.encapContentInfo) });
+      const signerInfos = parts.signerInfos.map((b) => new pkijs.SignerInfo({ schema: fromDer(b) }));
+      return new pkijs.SignedData({
+        version: parts.version,
+        encapContentInfo,
+        signerInfos,
+        ...(parts.certificates.length > 0 ? { certificates: parts.certificates.map(cachedCertificate) } : {}),
+      });
+    }
     const split = splitCertificates(der);
     if (!split) return parseSignedData(der);
     const sd = parseSignedData(split.rest);
