@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(chromium dovecot-imapd dovecot-core gnome-keyring libsecret-1-dev libsecret-tools dbus pkg-config)
+packages=(chromium dovecot-imapd dovecot-core gnome-keyring dbus)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,9 +1,10 @@
 /**
- * Reading a CMS SignedData with pkijs, fast. asn1js parses about a microsecond per byte, and most of
- * a PEC signature's bytes are the same two or three provider certificates on every message. So the
- * certificates are cut out of the DER with a plain TLV walk (the signature does not cover them),
- * parsed once and cached by their hash; pkijs parses only the rest. BER with indefinite lengths,
- * which the walk does not handle, falls back to parsing the whole structure.
+ * Reading a CMS SignedData with pkijs, fast. asn1js parses about a microsecond per byte and pkijs's
+ * SignedData schema costs milliseconds, while most of a PEC signature's bytes are the same two or
+ * three provider certificates on every message. So the DER is cut into its pieces with a plain TLV
+ * walk; certificates are parsed once and cached by their hash, and pkijs parses only the signer
+ * info and content info against their own small schemas. BER with indefinite lengths, which the
+ * walk does not handle, falls back to parsing the whole structure.
  */
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
@@ -49,17 +50,6 @@ function children(buf: Buffer, parent: Tlv): Tlv[] | null {
   return out;
 }
 
-function encodeLength(n: number): Buffer {
-  if (n < 0x80) return Buffer.from([n]);
-  const bytes: number[] = [];
-  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v % 256);
-  return Buffer.from([0x80 | bytes.length, ...bytes]);
-}
-
-function wrap(tag: number, content: Buffer): Buffer {
-  return Buffer.concat([Buffer.from([tag]), encodeLength(content.length), content]);
-}
-
 /**
  * The pieces of a DER SignedData that a signature check needs, cut apart without a schema:
  * version, encapsulated content info, signer infos and certificates.
@@ -73,16 +63,16 @@ interface SignedDataParts {
 
 export function signedDataParts(der: Buffer): SignedDataParts | null {
   const ci = readTlv(der, 0);
-  if (!ci || ci.tag !== 0x30) return null;
+  if (ci?.tag !== 0x30) return null;
   const ciKids = children(der, ci);
   const explicit = ciKids?.[1];
-  if (!ciKids || ciKids.length !== 2 || explicit?.tag !== 0xa0) return null;
+  if (ciKids?.length !== 2 || explicit?.tag !== 0xa0) return null;
   // contentType must be id-signedData (1.2.840.113549.1.7.2).
   const oid = ciKids[0]!;
   if (oid.tag !== 0x06 || der.subarray(oid.contentStart, oid.end).toString('hex') !== '2a864886f70d010702')
     return null;
   const sd = children(der, explicit)?.[0];
-  if (!sd || sd.tag !== 0x30) return null;
+  if (sd?.tag !== 0x30) return null;
   const kids = children(der, sd);
   if (!kids || kids.length < 4) return null;
   const [version, digestAlgorithms, encap] = kids as [Tlv, Tlv, Tlv];
@@ -102,34 +92,6 @@ export function signedDataParts(der: Buffer): SignedDataParts | null {
     signerInfos: signers.map((t) => der.subarray(t.start, t.end)),
     certificates: certTlvs.map((c) => der.subarray(c.start, c.end)),
   };
-}
-
-/** ContentInfo → [0] → SignedData, with the certificates field removed, and the certificates. */
-export function splitCertificates(der: Buffer): { rest: Buffer; certificates: Buffer[] } | null {
-  const ci = readTlv(der, 0);
-  if (ci?.tag !== 0x30) return null;
-  const ciKids = children(der, ci);
-  const explicit = ciKids?.[1];
-  if (ciKids?.length !== 2 || explicit?.tag !== 0xa0) return null;
-  const sdWrap = children(der, explicit);
-  const sd = sdWrap?.[0];
-  if (sd?.tag !== 0x30) return null;
-  const sdKids = children(der, sd);
-  if (!sdKids) return null;
-  const certField = sdKids.find((k) => k.tag === 0xa0);
-  if (!certField) return { rest: der, certificates: [] };
-  const certTlvs = children(der, certField);
-  if (!certTlvs) return null;
-  // Other certificate choices (attribute certificates, [1]…[3]) stay with pkijs.
-  if (certTlvs.some((c) => c.tag !== 0x30)) return null;
-  const sdContent = Buffer.concat(
-    sdKids.filter((k) => k !== certField).map((k) => der.subarray(k.start, k.end)),
-  );
-  const rest = wrap(
-    0x30,
-    Buffer.concat([der.subarray(ciKids[0]!.start, ciKids[0]!.end), wrap(0xa0, wrap(0x30, sdContent))]),
-  );
-  return { rest, certificates: certTlvs.map((c) => der.subarray(c.start, c.end)) };
 }
 
 const CACHE_LIMIT = 512;
@@ -187,12 +149,8 @@ export function readSignedData(der: Buffer): pkijs.SignedData | null {
         ...(parts.certificates.length > 0 ? { certificates: parts.certificates.map(cachedCertificate) } : {}),
       });
     }
-    const split = splitCertificates(der);
-    if (!split) return parseSignedData(der);
-    const sd = parseSignedData(split.rest);
-    if (!sd) return null;
-    if (split.certificates.length > 0) sd.certificates = split.certificates.map(cachedCertificate);
-    return sd;
+    // BER (indefinite lengths) and other unusual encodings: pkijs parses the whole structure.
+    return parseSignedData(der);
   } catch {
     return null;
   }
