@@ -1,5 +1,6 @@
 // Builds what the desktop app and the packaged CLI run: the renderer (Vite), the Electron main
 // process and the CLI (ESM bundles), and the preload script (CommonJS, as sandboxed preloads must be).
+import { cpSync } from 'node:fs';
 import { build } from 'esbuild';
 import { build as viteBuild } from 'vite';
 
@@ -13,32 +14,24 @@ export async function buildRenderer() {
   await viteBuild({ configFile: 'vite.config.ts', logLevel: 'warn' });
 }
 
+const nodeBundle = (entry, outfile) =>
+  build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external,
+    banner,
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+
 export async function buildNode() {
   await Promise.all([
-    build({
-      entryPoints: ['main/electron/main.ts'],
-      outfile: 'dist/electron/main.mjs',
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external,
-      banner,
-      sourcemap: true,
-      logLevel: 'warning',
-    }),
-    build({
-      entryPoints: ['main/cli/main.ts'],
-      outfile: 'dist/cli/main.mjs',
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      external,
-      banner,
-      sourcemap: true,
-      logLevel: 'warning',
-    }),
+    nodeBundle('main/electron/main.ts', 'dist/electron/main.mjs'),
+    nodeBundle('main/cli/main.ts', 'dist/cli/main.mjs'),
     build({
       entryPoints: ['preload/index.ts'],
       outfile: 'dist/preload/index.cjs',
@@ -50,6 +43,9 @@ export async function buildNode() {
       logLevel: 'warning',
     }),
   ]);
+  // The bundles look for the migrations beside themselves (db/database.ts: migrationsFolder).
+  for (const dir of ['dist/electron/migrations', 'dist/cli/migrations'])
+    cpSync('db/migrations', dir, { recursive: true });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

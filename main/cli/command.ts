@@ -1,3 +1,5 @@
+import { parseArgs } from 'node:util';
+
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
@@ -30,5 +32,28 @@ export class CliError extends Error {
     readonly exitCode = 1,
   ) {
     super(message);
+  }
+}
+
+type ParseOptions = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+
+/**
+ * node:util parseArgs for a command: wrong options become a usage error (exit 2) with the help.
+ */
+export function parseCommandArgs<O extends ParseOptions>(
+  args: string[],
+  options: O,
+  help: string,
+  allowPositionals = false,
+) {
+  try {
+    return parseArgs({
+      args,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals,
+      strict: true,
+    });
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${help}`, 2);
   }
 }

@@ -1,18 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.ts';
+import { STATIC_CONTENT_TYPES } from '../static-types.ts';
 import { APP_HOST } from './security.ts';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.woff2': 'font/woff2',
-  '.map': 'application/json',
-};
 
 /**
  * Serves the built renderer on app://pecdesk/ with the same CSP as the browser bridge. Paths are
@@ -31,7 +21,7 @@ export function createAppProtocolHandler(rendererDir: string): (request: Request
       return new Response(body, {
         status: 200,
         headers: {
-          'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+          'Content-Type': STATIC_CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
           'Content-Security-Policy': CONTENT_SECURITY_POLICY,
           'X-Content-Type-Options': 'nosniff',
         },

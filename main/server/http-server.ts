@@ -13,6 +13,7 @@ import { WebSocketServer } from 'ws';
 import type { EventBus } from '../api/events.ts';
 import type { ApiRegistry } from '../api/registry.ts';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.ts';
+import { STATIC_CONTENT_TYPES } from '../static-types.ts';
 
 export interface BridgeOptions {
   registry: ApiRegistry;
@@ -30,17 +31,6 @@ export interface RunningBridge {
 }
 
 const MAX_BODY = 80 * 1024 * 1024;
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.json': 'application/json',
-};
 
 const SECURITY_HEADERS = {
   'Content-Security-Policy': CONTENT_SECURITY_POLICY,
@@ -161,7 +151,7 @@ async function serveStatic(pathname: string, res: ServerResponse, root: string) 
   if (!index) return send(res, 503, 'The renderer is not built: run `npm run build:renderer`.');
   res.writeHead(200, {
     ...SECURITY_HEADERS,
-    'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+    'Content-Type': STATIC_CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
     'Cache-Control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
   });
   createReadStream(file).pipe(res);

@@ -2,18 +2,14 @@
  * The CLI contract of the archive: account add|list|remove, sync, messages --json, thread --json,
  * run as a person runs them, against Dovecot.
  */
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOriginal, pecOf, scenario } from '../factory/pec-factory.ts';
 import { testPki } from '../factory/pki.ts';
 import { tempDir } from '../support/archive.ts';
+import { runPecdesk } from '../support/cli.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
-
-const run = promisify(execFile);
-const BIN = new URL('../../bin/pecdesk.mjs', import.meta.url).pathname;
 
 describe.runIf(dovecotAvailable)('pecdesk account / sync / messages / thread', () => {
   let server: DovecotServer;
@@ -29,17 +25,8 @@ describe.runIf(dovecotAvailable)('pecdesk account / sync / messages / thread', (
   };
   const s = scenario();
 
-  async function pecdesk(args: string[], extra: Record<string, string> = {}) {
-    try {
-      const r = await run(process.execPath, [BIN, '--archive', archive, ...args], {
-        env: { ...env, ...extra },
-      });
-      return { code: 0, ...r };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  }
+  const pecdesk = (args: string[], extra: Record<string, string> = {}) =>
+    runPecdesk(['--archive', archive, ...args], { ...env, ...extra });
 
   beforeAll(async () => {
     server = await DovecotServer.start();

@@ -4,19 +4,18 @@
  * every message is archived exactly once, every object matches its hash, and SQLite's
  * integrity_check is ok. The seed is fixed so a failure reproduces (PECDESK_CRASH_SEED).
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allObjectHashes, countMessages } from '../../db/messages.ts';
 import { Archive } from '../../main/archive/archive.ts';
 import { RECEIPT_KINDS } from '../../main/pec/kinds.ts';
 import { buildOrdinary, pecOf, scenario } from '../factory/pec-factory.ts';
 import { tempDir } from '../support/archive.ts';
+import { runPecdesk } from '../support/cli.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
 
 const KILLS = 50;
 const MESSAGES = 2_000;
 const SEED = Number(process.env.PECDESK_CRASH_SEED ?? 7);
-const BIN = new URL('../../bin/pecdesk.mjs', import.meta.url).pathname;
 
 function rng(seed: number) {
   let a = seed >>> 0;
@@ -43,7 +42,7 @@ describe.runIf(dovecotAvailable)('crash safety', () => {
       else messages.push(pecOf(scenario(), kinds[i % kinds.length]!));
     }
     await server.append(user, 'INBOX', messages);
-    const add = await runCli(
+    const add = await runPecdesk(
       [
         '--archive',
         archiveDir,
@@ -67,34 +66,18 @@ describe.runIf(dovecotAvailable)('crash safety', () => {
     await server?.destroy();
   });
 
-  function runCli(args: string[], environment: NodeJS.ProcessEnv, killAfterMs?: number) {
-    return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
-        env: environment,
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      const timer = killAfterMs !== undefined ? setTimeout(() => child.kill('SIGKILL'), killAfterMs) : null;
-      child.on('exit', (code, signal) => {
-        if (timer) clearTimeout(timer);
-        resolve({ code, signal, stderr });
-      });
-    });
-  }
-
   it(`${KILLS} SIGKILLs during a sync of ${MESSAGES} messages: each archived exactly once, objects intact`, async () => {
     const random = rng(SEED);
     let killedMidway = 0;
     for (let i = 0; i < KILLS; i++) {
       // Start-up takes about a second; the kill lands anywhere from start-up to deep in a batch.
       const at = 400 + Math.floor(random() * 2600);
-      const run = await runCli(['--archive', archiveDir, 'sync', '--quiet'], env, at);
+      const run = await runPecdesk(['--archive', archiveDir, 'sync', '--quiet'], env, at);
       if (run.signal === 'SIGKILL') killedMidway++;
       else expect(run.code, run.stderr).toBe(0);
     }
     expect(killedMidway).toBeGreaterThan(KILLS / 2);
-    const final = await runCli(['--archive', archiveDir, 'sync', '--quiet'], env);
+    const final = await runPecdesk(['--archive', archiveDir, 'sync', '--quiet'], env);
     expect(final.code, final.stderr).toBe(0);
 
     const archive = Archive.open(archiveDir);

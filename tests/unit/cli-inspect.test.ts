@@ -1,26 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { pecOf, scenario } from '../factory/pec-factory.ts';
 import { testPki } from '../factory/pki.ts';
+import { runPecdesk } from '../support/cli.ts';
 
-const run = promisify(execFile);
-const BIN = new URL('../../bin/pecdesk.mjs', import.meta.url).pathname;
-
-async function pecdesk(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const pecdesk = (args: string[], env: Record<string, string> = {}) =>
+  runPecdesk(args, { ...process.env, ...env });
 
 describe('npx pecdesk inspect', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pecdesk-cli-'));

@@ -1,9 +1,8 @@
-import { parseArgs } from 'node:util';
 import { listAccounts } from '../../../db/accounts.ts';
 import { AccountError, addAccount, publicAccount, removeAccount } from '../../accounts/account-service.ts';
 import { PRESETS } from '../../accounts/presets.ts';
 import { openArchive, openSecrets } from '../archive-access.ts';
-import { type CliCommand, CliError, type CliIo } from '../command.ts';
+import { type CliCommand, CliError, type CliIo, parseCommandArgs } from '../command.ts';
 
 const HELP = `Usage:
   pecdesk [--archive DIR] account add --email E [--preset P | --imap-host H --imap-port N]
@@ -34,12 +33,21 @@ export const accountCommand: CliCommand = {
   help: HELP,
   async run(args, io, ctx) {
     const [sub, ...rest] = args;
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(rest);
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2);
-    }
+    const parsed = parseCommandArgs(
+      rest,
+      {
+        email: { type: 'string' },
+        'imap-host': { type: 'string' },
+        'imap-port': { type: 'string' },
+        security: { type: 'string' },
+        ca: { type: 'string' },
+        user: { type: 'string' },
+        preset: { type: 'string' },
+        name: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      HELP,
+    );
     const v = parsed.values;
     if (!sub || sub === '--help' || sub === '-h' || v.help) {
       io.out(HELP);
@@ -108,22 +116,3 @@ export const accountCommand: CliCommand = {
     }
   },
 };
-
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: false,
-    options: {
-      email: { type: 'string' },
-      'imap-host': { type: 'string' },
-      'imap-port': { type: 'string' },
-      security: { type: 'string' },
-      ca: { type: 'string' },
-      user: { type: 'string' },
-      preset: { type: 'string' },
-      name: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}

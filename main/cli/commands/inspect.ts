@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { type InspectResult, inspectMessage } from '../../pec/inspect.ts';
 import { loadTrustAnchors } from '../../pec/trust-config.ts';
-import { type CliCommand, CliError } from '../command.ts';
+import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 
 const HELP = `Usage: pecdesk inspect [--trust-anchor PEM]... FILE.eml [FILE.eml...]
 
@@ -23,12 +22,12 @@ export const inspectCommand: CliCommand = {
   summary: 'classify a message, read daticert.xml and postacert.eml, verify the signature',
   help: HELP,
   async run(args, io) {
-    let parsed: ReturnType<typeof parse>;
-    try {
-      parsed = parse(args);
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2);
-    }
+    const parsed = parseCommandArgs(
+      args,
+      { 'trust-anchor': { type: 'string', multiple: true }, compact: { type: 'boolean' } },
+      HELP,
+      true,
+    );
     if (parsed.values.help) {
       io.out(HELP);
       return 0;
@@ -50,18 +49,6 @@ export const inspectCommand: CliCommand = {
     return 0;
   },
 };
-
-function parse(args: string[]) {
-  return parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      'trust-anchor': { type: 'string', multiple: true },
-      compact: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-}
 
 async function readInput(file: string): Promise<Buffer> {
   try {

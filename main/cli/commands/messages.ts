@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { listAccounts } from '../../../db/accounts.ts';
 import { listMessages } from '../../../db/messages.ts';
 import { openArchive } from '../archive-access.ts';
-import { type CliCommand, CliError } from '../command.ts';
+import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 
 const HELP = `Usage: pecdesk [--archive DIR] messages [--json] [--limit N]
 
@@ -16,19 +15,7 @@ export const messagesCommand: CliCommand = {
   summary: 'list the archived messages',
   help: HELP,
   async run(args, io, ctx) {
-    let values: { json?: boolean; limit?: string; help?: boolean };
-    try {
-      values = parseArgs({
-        args,
-        options: {
-          json: { type: 'boolean' },
-          limit: { type: 'string' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }).values;
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2);
-    }
+    const { values } = parseCommandArgs(args, { json: { type: 'boolean' }, limit: { type: 'string' } }, HELP);
     if (values.help) {
       io.out(HELP);
       return 0;

@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import type { SyncProgress } from '../../api/contract.ts';
 import { SyncService } from '../../sync/sync-service.ts';
 import { openArchive, openSecrets } from '../archive-access.ts';
-import { type CliCommand, CliError, type CliIo } from '../command.ts';
+import { type CliCommand, type CliIo, parseCommandArgs } from '../command.ts';
 
 const HELP = `Usage: pecdesk [--archive DIR] sync [--watch] [--quiet]
 
@@ -38,19 +37,11 @@ export const syncCommand: CliCommand = {
   summary: 'archive every message of every account',
   help: HELP,
   async run(args, io, ctx) {
-    let values: { watch?: boolean; quiet?: boolean; help?: boolean };
-    try {
-      values = parseArgs({
-        args,
-        options: {
-          watch: { type: 'boolean' },
-          quiet: { type: 'boolean' },
-          help: { type: 'boolean', short: 'h' },
-        },
-      }).values;
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2);
-    }
+    const { values } = parseCommandArgs(
+      args,
+      { watch: { type: 'boolean' }, quiet: { type: 'boolean' } },
+      HELP,
+    );
     if (values.help) {
       io.out(HELP);
       return 0;

@@ -1,8 +1,7 @@
-import { parseArgs } from 'node:util';
 import { threadMembers } from '../../../db/messages.ts';
 import { findThread, getThread, threadRecipientsOf } from '../../../db/threads.ts';
 import { openArchive } from '../archive-access.ts';
-import { type CliCommand, CliError } from '../command.ts';
+import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 
 const HELP = `Usage: pecdesk [--archive DIR] thread ID [--json]
 
@@ -17,16 +16,7 @@ export const threadCommand: CliCommand = {
   summary: 'a PEC with its receipts and per-recipient delivery state',
   help: HELP,
   async run(args, io, ctx) {
-    let parsed: { values: { json?: boolean; help?: boolean }; positionals: string[] };
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
-      });
-    } catch (error) {
-      throw new CliError(`${(error as Error).message}\n\n${HELP}`, 2);
-    }
+    const parsed = parseCommandArgs(args, { json: { type: 'boolean' } }, HELP, true);
     if (parsed.values.help) {
       io.out(HELP);
       return 0;
