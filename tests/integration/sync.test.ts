@@ -131,6 +131,26 @@ describe.runIf(dovecotAvailable)('IMAP sync against Dovecot', () => {
     archive.close();
   });
 
+  it('flag changes on the server reach the archive through CONDSTORE', async () => {
+    const u = newUser();
+    await server.append(u, 'INBOX', [buildOrdinary({ subject: 'da leggere' })]);
+    const { archive, service } = await setup([u]);
+    await service.syncAll();
+    const [m] = listMessages(archive.db);
+    expect(JSON.parse(messageLocationsOf(archive.db, m!.id)[0]!.flags)).not.toContain('\\Seen');
+    const client = await server.client(u);
+    const lock = await client.getMailboxLock('INBOX');
+    await client.messageFlagsAdd('1', ['\\Seen', '\\Flagged'], { uid: true });
+    lock.release();
+    await client.logout();
+    await service.syncAll();
+    expect(JSON.parse(messageLocationsOf(archive.db, m!.id)[0]!.flags)).toEqual(
+      expect.arrayContaining(['\\Seen', '\\Flagged']),
+    );
+    expect(countMessages(archive.db)).toBe(1);
+    archive.close();
+  });
+
   it('a message arriving during IDLE is archived within a second', async () => {
     const u = newUser();
     await server.append(u, 'INBOX', [buildOrdinary({ subject: 'prima' })]);
