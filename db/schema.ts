@@ -94,6 +94,8 @@ export const messages = sqliteTable(
     parseError: text('parse_error'),
     threadId: integer('thread_id').references(() => threads.id, { onDelete: 'set null' }),
     archivedAt: text('archived_at').notNull(),
+    /** The date lists sort by: certification date, else the original's, else the header's. */
+    sortDate: text('sort_date').notNull().default(''),
     /** Change sequence number: bumped on insert and on every change, for derived caches. */
     seq: integer('seq').notNull(),
   },
@@ -106,6 +108,7 @@ export const messages = sqliteTable(
     index('messages_message_id').on(t.messageId),
     index('messages_identificativo').on(t.identificativo),
     index('messages_seq').on(t.seq),
+    index('messages_sort_date').on(t.sortDate),
   ],
 );
 
@@ -165,6 +168,8 @@ export const threads = sqliteTable(
     recipientCount: integer('recipient_count').notNull().default(0),
     deliveredCount: integer('delivered_count').notNull().default(0),
     failedCount: integer('failed_count').notNull().default(0),
+    /** The message that stands for the thread in lists: sent copy, envelope, else a receipt. */
+    headMessageId: integer('head_message_id'),
     seq: integer('seq').notNull(),
   },
   (t) => [uniqueIndex('threads_msgid').on(t.msgid), index('threads_identificativo').on(t.identificativo)],

@@ -43,6 +43,7 @@ export function saveThreadSummary(db: Db, threadId: number, s: ThreadSummary): v
       recipientCount: s.recipients.filter((r) => r.type !== 'esterno').length,
       deliveredCount: s.deliveredCount,
       failedCount: s.failedCount,
+      headMessageId: s.headMessageId,
       seq: nextSeq(db),
     })
     .where(eq(threads.id, threadId))

@@ -1,38 +1,53 @@
 /**
  * The core of PecDesk, as every front end gets it: the API registry over the services, and the
- * event bus. Electron, the HTTP bridge and the CLI each build one of these and only talk to it.
+ * event bus. Electron and the HTTP bridge each build one of these and only talk to it.
  */
+import { listAccounts } from '../db/accounts.ts';
 import { EventBus } from './api/events.ts';
 import { createHandlers } from './api/handlers.ts';
 import { type ApiRegistry, createRegistry } from './api/registry.ts';
-import type { TrustAnchors } from './pec/trust.ts';
-import { loadTrustAnchors } from './pec/trust-config.ts';
+import { Archive } from './archive/archive.ts';
+import { archiveTrustAnchors } from './archive/archive-config.ts';
+import { openSecretStore } from './secrets/open-store.ts';
+import { SyncService } from './sync/sync-service.ts';
 import { VERSION } from './version.ts';
 
 export interface CoreOptions {
-  archiveDir: string | null;
-  /** PEM files of the PEC trust anchors to use instead of the Actalis root (tests, demo). */
-  trustAnchorFiles?: string[];
+  archiveDir: string;
+  env?: NodeJS.ProcessEnv;
+  /** Start watching every account (IDLE) at once; off for tests that drive sync themselves. */
+  watch?: boolean;
 }
 
 export interface Core {
   registry: ApiRegistry;
   events: EventBus;
   version: string;
+  archive: Archive;
   close(): Promise<void>;
 }
 
-export function trustAnchorFilesFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return env.PECDESK_PEC_TRUST_ANCHORS?.split(':').filter(Boolean) ?? [];
-}
-
 export async function openCore(options: CoreOptions): Promise<Core> {
-  const version = VERSION;
-  const anchorFiles = options.trustAnchorFiles ?? [];
-  const anchors: TrustAnchors | undefined = anchorFiles.length
-    ? await loadTrustAnchors(anchorFiles)
-    : undefined;
+  const env = options.env ?? process.env;
   const events = new EventBus();
-  const registry = createRegistry(createHandlers({ version, archiveDir: options.archiveDir, anchors }));
-  return { registry, events, version, close: async () => {} };
+  const anchors = await archiveTrustAnchors(options.archiveDir, env);
+  const archive = Archive.open(options.archiveDir, { events, ...(anchors ? { anchors } : {}) });
+  await archive.sweep();
+  const secrets = await openSecretStore(options.archiveDir, { env });
+  const sync = new SyncService(archive, secrets, events);
+  const registry = createRegistry(
+    createHandlers({ version: VERSION, archiveDir: options.archiveDir, anchors, archive, secrets, sync }),
+  );
+  if (options.watch ?? true)
+    for (const account of listAccounts(archive.db)) void sync.syncAccount(account, true);
+  return {
+    registry,
+    events,
+    version: VERSION,
+    archive,
+    close: async () => {
+      sync.stop();
+      archive.close();
+    },
+  };
 }

@@ -2,7 +2,13 @@
  * Adding and removing mailboxes. The password goes to the secret store, never to the db; removing
  * an account forgets its password and its folders, not the messages already archived.
  */
-import { type AccountRow, deleteAccount, findAccount, insertAccount } from '../../db/accounts.ts';
+import {
+  type AccountRow,
+  deleteAccount,
+  findAccount,
+  insertAccount,
+  type NewAccount,
+} from '../../db/accounts.ts';
 import type { Db } from '../../db/database.ts';
 import { imapPasswordKey, type SecretStore } from '../secrets/secret-store.ts';
 import { findPreset, presetForAddress } from './presets.ts';
@@ -29,16 +35,10 @@ export class AccountError extends Error {
 
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 
-export async function addAccount(
-  db: Db,
-  secrets: SecretStore,
-  input: AddAccountInput,
-  password: string,
-): Promise<AccountRow> {
+/** The account's settings from what a person gave: preset (named or from the domain), defaults, checks. */
+export function resolveAccount(input: AddAccountInput): Omit<NewAccount, 'createdAt'> & { email: string } {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) throw new AccountError('invalid', `"${input.email}" is not an e-mail address`);
-  if (!password) throw new AccountError('invalid', 'the password is empty');
-  if (findAccount(db, email)) throw new AccountError('exists', `${email} is already in this archive`);
   const preset = input.preset
     ? findPreset(input.preset)
     : input.imapHost
@@ -53,7 +53,7 @@ export async function addAccount(
   const imapPort = input.imapPort ?? preset?.imap.port ?? (security === 'tls' ? 993 : 143);
   if (!Number.isInteger(imapPort) || imapPort < 1 || imapPort > 65535)
     throw new AccountError('invalid', `bad IMAP port ${imapPort}`);
-  const row = insertAccount(db, {
+  return {
     email,
     displayName: input.displayName ?? null,
     preset: preset?.id ?? null,
@@ -65,10 +65,22 @@ export async function addAccount(
     smtpHost: preset?.smtp.host ?? null,
     smtpPort: preset?.smtp.port ?? null,
     smtpSecurity: preset?.smtp.security ?? null,
-    createdAt: new Date().toISOString(),
-  });
+  };
+}
+
+export async function addAccount(
+  db: Db,
+  secrets: SecretStore,
+  input: AddAccountInput,
+  password: string,
+): Promise<AccountRow> {
+  const settings = resolveAccount(input);
+  if (!password) throw new AccountError('invalid', 'the password is empty');
+  if (findAccount(db, settings.email))
+    throw new AccountError('exists', `${settings.email} is already in this archive`);
+  const row = insertAccount(db, { ...settings, createdAt: new Date().toISOString() });
   try {
-    await secrets.set(imapPasswordKey(email), password);
+    await secrets.set(imapPasswordKey(settings.email), password);
   } catch (error) {
     deleteAccount(db, row.id);
     throw error;

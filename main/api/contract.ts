@@ -4,10 +4,26 @@
  * ApiResponse, never as thrown errors (Signal Desktop's pattern).
  */
 import { z } from 'zod';
+import type { ListRow, MailboxEntry, ViewCount } from '../../db/views.ts';
 import type { InspectResult } from '../pec/inspect.ts';
+
+export type { ListRow, MailboxEntry, SmartView, ViewCount, ViewRef } from '../../db/views.ts';
+
 import type { ApiEventName, ApiMethod } from './methods.ts';
 
 export type { ApiEventName, ApiMethod } from './methods.ts';
+
+const accountInput = z
+  .object({
+    email: z.string().min(3).max(320),
+    password: z.string().min(1).max(1_000),
+    preset: z.string().max(40).optional(),
+    imapHost: z.string().max(255).optional(),
+    imapPort: z.number().int().min(1).max(65535).optional(),
+    security: z.enum(['tls', 'starttls']).optional(),
+    user: z.string().max(320).optional(),
+  })
+  .strict();
 
 export const argSchemas = {
   'app.info': z.object({}).strict(),
@@ -18,6 +34,27 @@ export const argSchemas = {
       contentBase64: z.string().max(70 * 1024 * 1024),
     })
     .strict(),
+  'views.list': z.object({}).strict(),
+  'messages.list': z
+    .object({
+      view: z.discriminatedUnion('kind', [
+        z.object({
+          kind: z.literal('smart'),
+          view: z.enum(['all', 'to-handle', 'awaiting-delivery', 'delivery-failures', 'anomalies']),
+        }),
+        z.object({ kind: z.literal('mailbox'), mailboxId: z.number().int().positive() }),
+      ]),
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(0).max(500),
+    })
+    .strict(),
+  'messages.get': z.object({ id: z.number().int().positive() }).strict(),
+  'threads.get': z.object({ id: z.number().int().positive() }).strict(),
+  'accounts.list': z.object({}).strict(),
+  'accounts.add': accountInput,
+  'accounts.remove': z.object({ email: z.string().max(320) }).strict(),
+  'accounts.test': accountInput,
+  'sync.now': z.object({}).strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiArgs<M extends ApiMethod> = z.infer<(typeof argSchemas)[M]>;
@@ -34,9 +71,72 @@ export interface AppInfo {
 
 export type InspectView = InspectResult & { fileName: string };
 
+export interface ThreadView {
+  id: number;
+  msgid: string;
+  identificativo: string | null;
+  subject: string | null;
+  sender: string | null;
+  direction: 'sent' | 'received';
+  state: string;
+  acceptedAt: string | null;
+  recipients: {
+    address: string;
+    type: string;
+    state: string;
+    stateAt: string | null;
+    provider: string | null;
+    error: string | null;
+    errorDetail: string | null;
+    receiptMessageId: number | null;
+  }[];
+  members: {
+    id: number;
+    kind: string;
+    date: string | null;
+    signatureVerdict: string;
+    deliveryAddress: string | null;
+    provider: string | null;
+    identificativo: string | null;
+    errorDetail: string | null;
+  }[];
+}
+
+export interface MessageView {
+  id: number;
+  threadId: number | null;
+  locations: { path: string; email: string | null }[];
+  inspect: InspectResult;
+  thread: ThreadView | null;
+}
+
+export interface PublicAccount {
+  id: number;
+  email: string;
+  displayName: string | null;
+  preset: string | null;
+  imapHost: string;
+  imapPort: number;
+  security: 'tls' | 'starttls';
+  user: string;
+  syncState: 'idle' | 'syncing' | 'error';
+  lastErrorCode: string | null;
+  lastError: string | null;
+  lastSyncAt: string | null;
+}
+
 export interface ApiResults {
   'app.info': AppInfo;
   'pec.inspect': InspectView;
+  'views.list': { smart: ViewCount[]; mailboxes: MailboxEntry[] };
+  'messages.list': { total: number; rows: ListRow[] };
+  'messages.get': MessageView;
+  'threads.get': ThreadView;
+  'accounts.list': PublicAccount[];
+  'accounts.add': PublicAccount;
+  'accounts.remove': { removed: string };
+  'accounts.test': { ok: boolean; errorCode: SyncErrorCode | null; error: string | null };
+  'sync.now': { started: number };
 }
 
 export interface SyncProgress {

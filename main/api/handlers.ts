@@ -1,18 +1,89 @@
 /**
  * The handlers of the API, over the core services. They receive validated arguments only
- * (registry.ts) and return plain data.
+ * (registry.ts) and return plain data; secrets never leave this layer.
  */
+import { findAccount, listAccounts } from '../../db/accounts.ts';
+import { getMessage, messageLocationsOf, threadMembers } from '../../db/messages.ts';
+import { getThread, threadRecipientsOf } from '../../db/threads.ts';
+import { listView, mailboxEntries, smartViewCounts } from '../../db/views.ts';
+import {
+  AccountError,
+  addAccount,
+  publicAccount,
+  removeAccount,
+  resolveAccount,
+} from '../accounts/account-service.ts';
+import type { Archive } from '../archive/archive.ts';
 import { inspectMessage } from '../pec/inspect.ts';
+import { readOriginal } from '../pec/original.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import { classifyImapError, connectImap } from '../sync/imap-connect.ts';
+import type { SyncService } from '../sync/sync-service.ts';
+import { ApiFailure, type ThreadView } from './contract.ts';
 import type { Handlers } from './registry.ts';
 
 export interface CoreServices {
   version: string;
   archiveDir: string | null;
   anchors: TrustAnchors | undefined;
+  archive?: Archive;
+  secrets?: SecretStore;
+  sync?: SyncService;
+}
+
+function need<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new ApiFailure('not-found', `no ${what} is open`);
+  return value;
+}
+
+function threadView(archive: Archive, id: number): ThreadView | null {
+  const t = getThread(archive.db, id);
+  if (!t) return null;
+  return {
+    id: t.id,
+    msgid: t.msgid,
+    identificativo: t.identificativo,
+    subject: t.subject,
+    sender: t.sender,
+    direction: t.direction,
+    state: t.state,
+    acceptedAt: t.acceptedAt,
+    recipients: threadRecipientsOf(archive.db, t.id).map((r) => ({
+      address: r.address,
+      type: r.type,
+      state: r.state,
+      stateAt: r.stateAt,
+      provider: r.provider,
+      error: r.error,
+      errorDetail: r.errorDetail,
+      receiptMessageId: r.receiptMessageId,
+    })),
+    members: threadMembers(archive.db, t.id).map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      date: m.certDate ?? m.date,
+      signatureVerdict: m.signatureVerdict,
+      deliveryAddress: m.deliveryAddress,
+      provider: m.certProvider,
+      identificativo: m.identificativo,
+      errorDetail: m.certErrorDetail,
+    })),
+  };
+}
+
+function accountFailure(error: unknown): never {
+  if (error instanceof AccountError) {
+    throw new ApiFailure(
+      error.code === 'not-found' ? 'not-found' : error.code === 'exists' ? 'conflict' : 'invalid-arguments',
+      error.message,
+    );
+  }
+  throw error;
 }
 
 export function createHandlers(core: CoreServices): Handlers {
+  const anchorOptions = core.anchors ? { anchors: core.anchors } : {};
   return {
     'app.info': async (_args, caller) => ({
       name: 'PecDesk',
@@ -23,8 +94,86 @@ export function createHandlers(core: CoreServices): Handlers {
     }),
     'pec.inspect': async ({ fileName, contentBase64 }) => {
       const raw = Buffer.from(contentBase64, 'base64');
-      const result = await inspectMessage(raw, core.anchors ? { anchors: core.anchors } : {});
-      return { ...result, fileName };
+      return { ...(await inspectMessage(raw, anchorOptions)), fileName };
+    },
+    'views.list': async () => {
+      const archive = need(core.archive, 'archive');
+      return { smart: smartViewCounts(archive.db), mailboxes: mailboxEntries(archive.db) };
+    },
+    'messages.list': async ({ view, offset, limit }) =>
+      listView(need(core.archive, 'archive').db, view, offset, limit),
+    'messages.get': async ({ id }) => {
+      const archive = need(core.archive, 'archive');
+      const row = getMessage(archive.db, id);
+      if (!row) throw new ApiFailure('not-found', `no message ${id}`);
+      // The archived original is re-read, so what is shown is what is kept.
+      const raw = await archive.objects.get(row.objectHash);
+      const inspect = await inspectMessage(raw, anchorOptions);
+      // Ordinary mail (a sent copy, a newsletter) is its own original.
+      if (inspect.kind === 'ordinary') {
+        const own = await readOriginal(raw);
+        if (own.ok) inspect.original = own.value;
+      }
+      const emails = new Map(listAccounts(archive.db).map((a) => [a.id, a.email]));
+      return {
+        id: row.id,
+        threadId: row.threadId,
+        locations: messageLocationsOf(archive.db, row.id).map((l) => ({
+          path: l.path,
+          email: emails.get(l.accountId) ?? null,
+        })),
+        inspect,
+        thread: row.threadId ? threadView(archive, row.threadId) : null,
+      };
+    },
+    'threads.get': async ({ id }) => {
+      const view = threadView(need(core.archive, 'archive'), id);
+      if (!view) throw new ApiFailure('not-found', `no thread ${id}`);
+      return view;
+    },
+    'accounts.list': async () => listAccounts(need(core.archive, 'archive').db).map(publicAccount),
+    'accounts.add': async ({ password, ...input }) => {
+      const archive = need(core.archive, 'archive');
+      const row = await addAccount(archive.db, need(core.secrets, 'secret store'), input, password).catch(
+        accountFailure,
+      );
+      void core.sync?.syncAccount(row, true);
+      return publicAccount(row);
+    },
+    'accounts.remove': async ({ email }) => {
+      const archive = need(core.archive, 'archive');
+      const row = findAccount(archive.db, email);
+      if (row) core.sync?.stopAccount(row.id);
+      const removed = await removeAccount(archive.db, need(core.secrets, 'secret store'), email).catch(
+        accountFailure,
+      );
+      return { removed: removed.email };
+    },
+    'accounts.test': async ({ password, email, preset, imapHost, imapPort, security, user }) => {
+      // The same resolution of presets and defaults as adding, without storing anything.
+      let settings: ReturnType<typeof resolveAccount>;
+      try {
+        settings = resolveAccount({ email, preset, imapHost, imapPort, security, user });
+      } catch (error) {
+        accountFailure(error);
+      }
+      try {
+        const client = await connectImap({ ...settings, caFile: settings.caFile ?? null }, password, {
+          timeoutMs: 15_000,
+        });
+        await client.logout().catch(() => client.close());
+        return { ok: true, errorCode: null, error: null };
+      } catch (error) {
+        const e = classifyImapError(error);
+        return { ok: false, errorCode: e.code, error: e.message };
+      }
+    },
+    'sync.now': async () => {
+      const archive = need(core.archive, 'archive');
+      const sync = need(core.sync, 'sync service');
+      const accounts = listAccounts(archive.db);
+      for (const a of accounts) void sync.syncAccount(a, true);
+      return { started: accounts.length };
     },
   };
 }

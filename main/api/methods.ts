@@ -2,7 +2,19 @@
  * The names of the API, without their types or schemas: the preload script's allowlist and the
  * bridge's routing table. contract.ts checks at compile time that this list and the schemas agree.
  */
-export const API_METHODS = ['app.info', 'pec.inspect'] as const;
+export const API_METHODS = [
+  'app.info',
+  'pec.inspect',
+  'views.list',
+  'messages.list',
+  'messages.get',
+  'threads.get',
+  'accounts.list',
+  'accounts.add',
+  'accounts.remove',
+  'accounts.test',
+  'sync.now',
+] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 
 export const API_EVENTS = ['app.notice', 'archive.changed', 'sync.progress', 'sync.state'] as const;

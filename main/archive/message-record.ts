@@ -77,6 +77,11 @@ export function toMessageRecord(
     parseError:
       r.kind === 'unparseable' ? r.anomalies.map((a) => a.message).join('; ') || 'unreadable message' : null,
     archivedAt,
+    sortDate:
+      (r.certData?.date?.iso ? new Date(r.certData.date.iso).toISOString() : null) ??
+      original?.date ??
+      r.date ??
+      archivedAt,
   };
   return {
     row,

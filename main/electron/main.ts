@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
-import { openCore, trustAnchorFilesFromEnv } from '../core.ts';
+import { openCore } from '../core.ts';
 import { resolveArchiveDir } from '../paths.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { forwardEvents, wireIpc } from './ipc.ts';
@@ -28,10 +28,7 @@ export function archiveArgument(argv: string[]): string | undefined {
 async function start() {
   await app.whenReady();
   const archiveFlag = archiveArgument(process.argv);
-  const core = await openCore({
-    archiveDir: resolveArchiveDir(archiveFlag),
-    trustAnchorFiles: trustAnchorFilesFromEnv(),
-  });
+  const core = await openCore({ archiveDir: resolveArchiveDir(archiveFlag) });
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
   // No permission (camera, notifications from mail content, geolocation…) is ever granted to pages.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));

@@ -47,7 +47,11 @@ export interface ThreadSummary {
   recipients: RecipientStatus[];
   deliveredCount: number;
   failedCount: number;
+  /** The member that stands for the thread in lists. */
+  headMessageId: number | null;
 }
+
+const HEAD_RANK: Record<string, number> = { ordinary: 0, 'posta-certificata': 1, errore: 1, accettazione: 2 };
 
 const SENDER_SIDE = new Set([
   'accettazione',
@@ -167,5 +171,8 @@ export function reconcile(members: ThreadMember[]): ThreadSummary {
     recipients: list,
     deliveredCount: delivered,
     failedCount: failed,
+    headMessageId:
+      [...members].sort((a, b) => (HEAD_RANK[a.kind] ?? 3) - (HEAD_RANK[b.kind] ?? 3) || a.id - b.id)[0]
+        ?.id ?? null,
   };
 }

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { openCore, trustAnchorFilesFromEnv } from '../core.ts';
+import { openCore } from '../core.ts';
 import { resolveArchiveDir } from '../paths.ts';
 import { startBridge } from './http-server.ts';
 
@@ -37,7 +37,7 @@ async function main() {
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`--port must be 0..65535, not ${values.port}`);
   const archiveDir = resolveArchiveDir(values.archive);
-  const core = await openCore({ archiveDir, trustAnchorFiles: trustAnchorFilesFromEnv() });
+  const core = await openCore({ archiveDir });
   const staticDir = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
   const token = randomBytes(32).toString('base64url');
   const bridge = await startBridge({

@@ -33,8 +33,10 @@ function imapLogger(): ImapFlowOptions['logger'] {
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
+export type ImapEndpoint = Pick<AccountRow, 'imapHost' | 'imapPort' | 'imapSecurity' | 'imapUser' | 'caFile'>;
+
 export async function connectImap(
-  account: AccountRow,
+  account: ImapEndpoint,
   password: string,
   options: ConnectOptions = {},
 ): Promise<ImapFlow> {

@@ -79,6 +79,10 @@ export class SyncService {
     for (const sync of this.running.values()) sync.stop();
   }
 
+  stopAccount(accountId: number): void {
+    this.running.get(accountId)?.stop();
+  }
+
   private setState(
     account: AccountRow,
     state: AccountRow['syncState'],

@@ -1,13 +1,47 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { AccountsPanel } from './components/AccountsPanel.tsx';
 import { InspectPanel } from './components/InspectPanel.tsx';
+import { MessageList } from './components/MessageList.tsx';
+import { Reader } from './components/Reader.tsx';
+import { Sidebar } from './components/Sidebar.tsx';
 import { LANGUAGES } from './i18n/index.ts';
 import { useAppStore } from './store/app-store.ts';
+import { useMailStore } from './store/mail-store.ts';
+
+type Screen = 'mail' | 'accounts' | 'inspect';
+
+/** Arrows or j/k move through the list; Enter opens; nothing fires while typing in a field. */
+function useListKeys(active: boolean) {
+  useEffect(() => {
+    if (!active) return;
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName)) return;
+      const { selectedIndex, select } = useMailStore.getState();
+      if (e.key === 'ArrowDown' || e.key === 'j') select((selectedIndex ?? -1) + 1);
+      else if (e.key === 'ArrowUp' || e.key === 'k') select((selectedIndex ?? 1) - 1);
+      else if (e.key === 'Enter' && selectedIndex !== null) select(selectedIndex);
+      else return;
+      e.preventDefault();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [active]);
+}
 
 export function App() {
   const { t, i18n } = useTranslation();
   const bridge = useAppStore((s) => s.bridge);
   const connected = useAppStore((s) => s.connected);
   const info = useAppStore((s) => s.info);
+  const [screen, setScreen] = useState<Screen>('mail');
+  useListKeys(screen === 'mail');
+  useEffect(() => {
+    if (!bridge) return;
+    useMailStore.getState().attach(bridge);
+    void useMailStore.getState().refresh();
+  }, [bridge]);
   return (
     <div className="app">
       <header className="topbar">
@@ -37,9 +71,34 @@ export function App() {
           {t('app.disconnected')}
         </p>
       )}
-      <main className="content">
-        {bridge ? <InspectPanel /> : <p className="banner banner-warn">{t('app.noToken')}</p>}
-      </main>
+      {!bridge ? (
+        <p className="banner banner-warn">{t('app.noToken')}</p>
+      ) : (
+        <div className="panes">
+          <Sidebar onAccounts={() => setScreen('accounts')} onInspect={() => setScreen('inspect')} />
+          {screen === 'mail' && (
+            <>
+              <MessageList />
+              <main className="reader-pane">
+                <Reader />
+              </main>
+            </>
+          )}
+          {screen === 'accounts' && (
+            <main className="wide-pane">
+              <AccountsPanel onClose={() => setScreen('mail')} />
+            </main>
+          )}
+          {screen === 'inspect' && (
+            <main className="wide-pane">
+              <button type="button" className="link" onClick={() => setScreen('mail')}>
+                ←
+              </button>
+              <InspectPanel />
+            </main>
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -21,7 +21,7 @@ function file(name: string, bytes: Buffer): string {
 test('the app opens in Italian, with the token taken out of the address bar', async ({ page }) => {
   await page.goto(url());
   await expect(page.getByText('Archivio e ricevute PEC')).toBeVisible();
-  await expect(page.getByRole('button', { name: 'Apri file .eml' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Tutte le caselle' })).toBeVisible();
   expect(page.url()).not.toContain('token=');
   await expect(page.locator('.version')).toHaveText(/^v\d+\.\d+\.\d+$/);
 });
@@ -31,6 +31,7 @@ test('an envelope shows its original message, attachments, certification data an
 }) => {
   const s = scenario();
   await page.goto(url());
+  await page.locator('.nav-actions').getByRole('button', { name: 'Apri file .eml' }).click();
   await page.getByTestId('eml-input').setInputFiles(file('busta.eml', pecOf(s, 'posta-certificata')));
   await expect(page.getByTestId('kind')).toHaveText('Busta di trasporto');
   await expect(page.locator('[data-verdict="valid"]')).toContainText('Firma valida');
@@ -43,6 +44,7 @@ test('an envelope shows its original message, attachments, certification data an
 
 test('a forged receipt shows the warning a person cannot miss', async ({ page }) => {
   await page.goto(url());
+  await page.locator('.nav-actions').getByRole('button', { name: 'Apri file .eml' }).click();
   const forged = pecOf(scenario(), 'avvenuta-consegna', { signing: { mode: 'tampered' } });
   await page.getByTestId('eml-input').setInputFiles(file('forged.eml', forged));
   await expect(page.getByTestId('kind')).toHaveText('Ricevuta di avvenuta consegna');

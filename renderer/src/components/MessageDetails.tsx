@@ -36,19 +36,21 @@ export function MessageDetails({ result }: { result: InspectView }) {
       )}
       {result.original && <OriginalView original={result.original} />}
       {result.certData && <CertDataTable cert={result.certData} />}
-      <section className="card">
-        <h3>{t('envelope.title')}</h3>
-        <dl className="kv">
-          <div className="kv-row">
-            <dt>{t('envelope.subject')}</dt>
-            <dd>{result.subject}</dd>
-          </div>
-          <div className="kv-row">
-            <dt>{t('envelope.from')}</dt>
-            <dd>{result.from}</dd>
-          </div>
-        </dl>
-      </section>
+      {isPec && (
+        <section className="card">
+          <h3>{t('envelope.title')}</h3>
+          <dl className="kv">
+            <div className="kv-row">
+              <dt>{t('envelope.subject')}</dt>
+              <dd>{result.subject}</dd>
+            </div>
+            <div className="kv-row">
+              <dt>{t('envelope.from')}</dt>
+              <dd>{result.from}</dd>
+            </div>
+          </dl>
+        </section>
+      )}
     </article>
   );
 }

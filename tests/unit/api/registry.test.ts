@@ -4,7 +4,19 @@ import { API_METHODS } from '../../../main/api/methods.ts';
 import { createRegistry, type Handlers } from '../../../main/api/registry.ts';
 
 function handlers(overrides: Partial<Handlers> = {}): Handlers {
+  const unused = async (): Promise<never> => {
+    throw new Error('not used here');
+  };
   return {
+    'views.list': unused,
+    'messages.list': unused,
+    'messages.get': unused,
+    'threads.get': unused,
+    'accounts.list': unused,
+    'accounts.add': unused,
+    'accounts.remove': unused,
+    'accounts.test': unused,
+    'sync.now': unused,
     'app.info': async (_a, caller) => ({
       name: 'PecDesk',
       version: '1',

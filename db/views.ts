@@ -1,0 +1,130 @@
+/**
+ * What the message list shows: one row per PEC thread (its head: the sent copy, the envelope, or a
+ * receipt when nothing else is there) and one per message outside any thread, in smart views or a
+ * folder, newest first, paged.
+ */
+import type { Db } from './database.ts';
+
+export type SmartView = 'all' | 'to-handle' | 'awaiting-delivery' | 'delivery-failures' | 'anomalies';
+export type ViewRef = { kind: 'smart'; view: SmartView } | { kind: 'mailbox'; mailboxId: number };
+
+export interface ListRow {
+  id: number;
+  threadId: number | null;
+  kind: string;
+  subject: string | null;
+  /** Who it is from (received) or to (sent), as a person reads it. */
+  correspondent: string | null;
+  date: string;
+  hasAttachments: boolean;
+  signatureVerdict: string;
+  anomalyCount: number;
+  seen: boolean;
+  threadState: string | null;
+  direction: string | null;
+  recipientCount: number;
+  deliveredCount: number;
+  failedCount: number;
+}
+
+const ROW_SELECT = `
+  m.id, m.thread_id AS threadId, m.kind, coalesce(m.original_subject, m.subject) AS subject,
+  CASE WHEN t.direction = 'sent' THEN (SELECT group_concat(address, ', ') FROM thread_recipients r WHERE r.thread_id = t.id)
+       ELSE coalesce(m.certified_sender, m.original_from, m.from_address) END AS correspondent,
+  m.sort_date AS date, m.has_attachments AS hasAttachments, m.signature_verdict AS signatureVerdict,
+  json_array_length(m.anomalies) AS anomalyCount,
+  EXISTS (SELECT 1 FROM message_locations l WHERE l.message_id = m.id AND l.flags LIKE '%\\Seen%') AS seen,
+  t.state AS threadState, t.direction, coalesce(t.recipient_count, 0) AS recipientCount,
+  coalesce(t.delivered_count, 0) AS deliveredCount, coalesce(t.failed_count, 0) AS failedCount`;
+
+/** Heads of threads and unthreaded messages: one list row per conversation. */
+const LISTED = '(m.thread_id IS NULL OR t.head_message_id = m.id)';
+
+const PEC_KINDS = `('posta-certificata','errore','accettazione','non-accettazione','presa-in-carico','avvenuta-consegna','errore-consegna','preavviso-errore-consegna','rilevazione-virus')`;
+
+function viewFilter(view: ViewRef): { sql: string; params: unknown[] } {
+  if (view.kind === 'mailbox') {
+    return {
+      sql: 'EXISTS (SELECT 1 FROM message_locations l JOIN messages x ON x.id = l.message_id WHERE l.mailbox_id = ? AND (x.id = m.id OR (m.thread_id IS NOT NULL AND x.thread_id = m.thread_id)))',
+      params: [view.mailboxId],
+    };
+  }
+  switch (view.view) {
+    case 'all':
+      return { sql: '1', params: [] };
+    case 'to-handle':
+      // Incoming PEC nobody has opened yet (the take-in-charge workflow refines this later).
+      return {
+        sql: `m.kind = 'posta-certificata' AND coalesce(t.direction, 'received') = 'received' AND NOT EXISTS (SELECT 1 FROM message_locations l WHERE l.message_id = m.id AND l.flags LIKE '%\\Seen%')`,
+        params: [],
+      };
+    case 'awaiting-delivery':
+      return { sql: `t.direction = 'sent' AND t.state IN ('sent', 'accepted')`, params: [] };
+    case 'delivery-failures':
+      return {
+        sql: `t.direction = 'sent' AND (t.state IN ('failed', 'partial', 'rejected') OR t.failed_count > 0)`,
+        params: [],
+      };
+    case 'anomalies':
+      return {
+        sql: `(m.kind IN ('errore', 'unparseable') OR (m.kind IN ${PEC_KINDS} AND m.signature_verdict <> 'valid') OR EXISTS (SELECT 1 FROM messages y WHERE y.thread_id = m.thread_id AND y.kind IN ${PEC_KINDS} AND y.signature_verdict <> 'valid'))`,
+        params: [],
+      };
+  }
+}
+
+export function listView(
+  db: Db,
+  view: ViewRef,
+  offset: number,
+  limit: number,
+): { total: number; rows: ListRow[] } {
+  const filter = viewFilter(view);
+  const from = `FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE ${LISTED} AND ${filter.sql}`;
+  const total = (db.$client.prepare(`SELECT count(*) AS n ${from}`).get(...filter.params) as { n: number }).n;
+  const rows = db.$client
+    .prepare(`SELECT ${ROW_SELECT} ${from} ORDER BY m.sort_date DESC, m.id DESC LIMIT ? OFFSET ?`)
+    .all(...filter.params, limit, offset) as (Omit<ListRow, 'hasAttachments' | 'seen'> & {
+    hasAttachments: number;
+    seen: number;
+  })[];
+  return {
+    total,
+    rows: rows.map((r) => ({ ...r, hasAttachments: Boolean(r.hasAttachments), seen: Boolean(r.seen) })),
+  };
+}
+
+export interface ViewCount {
+  view: SmartView;
+  total: number;
+}
+
+export function smartViewCounts(db: Db): ViewCount[] {
+  return (['all', 'to-handle', 'awaiting-delivery', 'delivery-failures', 'anomalies'] as const).map(
+    (view) => ({
+      view,
+      total: listView(db, { kind: 'smart', view }, 0, 0).total,
+    }),
+  );
+}
+
+export interface MailboxEntry {
+  id: number;
+  accountId: number;
+  email: string;
+  path: string;
+  name: string;
+  specialUse: string | null;
+  messageCount: number;
+}
+
+export function mailboxEntries(db: Db): MailboxEntry[] {
+  return db.$client
+    .prepare(
+      `SELECT b.id, b.account_id AS accountId, a.email, b.path, b.name, b.special_use AS specialUse,
+              (SELECT count(*) FROM message_locations l WHERE l.mailbox_id = b.id) AS messageCount
+       FROM mailboxes b JOIN accounts a ON a.id = b.account_id
+       ORDER BY a.email, CASE WHEN b.path = 'INBOX' THEN 0 ELSE 1 END, b.path`,
+    )
+    .all() as MailboxEntry[];
+}

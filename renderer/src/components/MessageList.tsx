@@ -1,0 +1,122 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
+import { useTranslation } from 'react-i18next';
+import { formatListDate } from '../format.ts';
+import { PAGE_SIZE, useMailStore } from '../store/mail-store.ts';
+import { StatusBadge } from './StatusBadge.tsx';
+
+const ROW_HEIGHT = 60;
+
+function PaperClip() {
+  return (
+    <svg className="clip" width="12" height="12" viewBox="0 0 24 24" aria-hidden="true">
+      <path
+        d="M16.5 6.5l-7.8 7.8a2 2 0 0 0 2.8 2.8l7.8-7.8a4 4 0 0 0-5.7-5.7l-8.1 8.1a6 6 0 0 0 8.5 8.5l7-7"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth="2"
+      />
+    </svg>
+  );
+}
+
+/** The middle pane: a virtualised list; only the rows on screen exist in the DOM. */
+export function MessageList() {
+  const { t } = useTranslation();
+  const total = useMailStore((s) => s.total);
+  useMailStore((s) => s.pages);
+  const selectedIndex = useMailStore((s) => s.selectedIndex);
+  const rowAt = useMailStore((s) => s.rowAt);
+  const ensurePage = useMailStore((s) => s.ensurePage);
+  const select = useMailStore((s) => s.select);
+  const parent = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => parent.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 10,
+  });
+  const items = virtualizer.getVirtualItems();
+  const now = new Date();
+  const words = {
+    today: (time: string) => t('date.today', { time }),
+    yesterday: (time: string) => t('date.yesterday', { time }),
+  };
+
+  useEffect(() => {
+    for (const item of items) void ensurePage(Math.floor(item.index / PAGE_SIZE));
+  }, [items, ensurePage]);
+
+  useEffect(() => {
+    if (selectedIndex !== null) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
+  }, [selectedIndex, virtualizer]);
+
+  if (total === 0) return <div className="list-empty muted">{t('list.empty')}</div>;
+  return (
+    <div
+      ref={parent}
+      className="message-list"
+      role="listbox"
+      aria-label={t('list.count', { count: total })}
+      tabIndex={0}
+      data-testid="message-list"
+    >
+      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        {items.map((item) => {
+          const row = rowAt(item.index);
+          const selected = item.index === selectedIndex;
+          return (
+            <div
+              key={item.key}
+              role="option"
+              aria-selected={selected}
+              tabIndex={-1}
+              className={`row${selected ? ' selected' : ''}${row && !row.seen && row.direction !== 'sent' ? ' unseen' : ''}`}
+              style={{
+                position: 'absolute',
+                top: 0,
+                left: 0,
+                right: 0,
+                height: ROW_HEIGHT,
+                transform: `translateY(${item.start}px)`,
+              }}
+              onClick={() => select(item.index)}
+              onKeyDown={() => {}}
+              data-index={item.index}
+            >
+              {row ? (
+                <>
+                  <div className="row-top">
+                    <span className="row-who">{row.correspondent ?? ''}</span>
+                    <span className="row-date">{formatListDate(row.date, now, words)}</span>
+                  </div>
+                  <div className="row-bottom">
+                    <span className="row-subject">{row.subject || t('list.noSubject')}</span>
+                    {row.hasAttachments && <PaperClip />}
+                    {(row.anomalyCount > 0 ||
+                      (row.signatureVerdict !== 'valid' && row.kind !== 'ordinary')) && (
+                      <span
+                        className="row-warn"
+                        title={t('list.warning')}
+                        role="img"
+                        aria-label={t('list.warning')}
+                      >
+                        ⚠
+                      </span>
+                    )}
+                    <StatusBadge row={row} />
+                    {row.direction !== 'sent' && row.kind !== 'ordinary' && (
+                      <span className="chip kind-chip">{t(`kind.${row.kind}`)}</span>
+                    )}
+                  </div>
+                </>
+              ) : (
+                <div className="row-loading" />
+              )}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

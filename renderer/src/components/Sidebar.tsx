@@ -1,0 +1,75 @@
+import { useTranslation } from 'react-i18next';
+import type { ViewRef } from '../../../main/api/contract.ts';
+import { useMailStore } from '../store/mail-store.ts';
+
+function same(a: ViewRef, b: ViewRef): boolean {
+  return a.kind === 'smart'
+    ? b.kind === 'smart' && a.view === b.view
+    : b.kind === 'mailbox' && a.mailboxId === b.mailboxId;
+}
+
+export function Sidebar({ onAccounts, onInspect }: { onAccounts: () => void; onInspect: () => void }) {
+  const { t, i18n } = useTranslation();
+  const smart = useMailStore((s) => s.smart);
+  const mailboxes = useMailStore((s) => s.mailboxes);
+  const view = useMailStore((s) => s.view);
+  const setView = useMailStore((s) => s.setView);
+  const accounts = [...new Set(mailboxes.map((m) => m.email))];
+  const folderName = (path: string, name: string) => (i18n.exists(`nav.${path}`) ? t(`nav.${path}`) : name);
+  return (
+    <nav className="sidebar" aria-label={t('nav.views')}>
+      <ul className="nav-list">
+        {smart.map((v) => {
+          const ref: ViewRef = { kind: 'smart', view: v.view };
+          return (
+            <li key={v.view}>
+              <button
+                type="button"
+                className={same(view, ref) ? 'nav-item active' : 'nav-item'}
+                onClick={() => void setView(ref)}
+                data-view={v.view}
+              >
+                <span>{t(`nav.${v.view}`)}</span>
+                {v.total > 0 && <span className="count">{v.total.toLocaleString('it-IT')}</span>}
+              </button>
+            </li>
+          );
+        })}
+      </ul>
+      {accounts.map((email) => (
+        <section key={email} className="nav-account">
+          <h4 title={email}>{email}</h4>
+          <ul className="nav-list">
+            {mailboxes
+              .filter((m) => m.email === email)
+              .map((m) => {
+                const ref: ViewRef = { kind: 'mailbox', mailboxId: m.id };
+                return (
+                  <li key={m.id}>
+                    <button
+                      type="button"
+                      className={same(view, ref) ? 'nav-item active' : 'nav-item'}
+                      onClick={() => void setView(ref)}
+                    >
+                      <span>{folderName(m.path, m.name)}</span>
+                      {m.messageCount > 0 && (
+                        <span className="count muted">{m.messageCount.toLocaleString('it-IT')}</span>
+                      )}
+                    </button>
+                  </li>
+                );
+              })}
+          </ul>
+        </section>
+      ))}
+      <div className="nav-actions">
+        <button type="button" onClick={onAccounts}>
+          {t('nav.accounts')}
+        </button>
+        <button type="button" onClick={onInspect}>
+          {t('nav.inspect')}
+        </button>
+      </div>
+    </nav>
+  );
+}

@@ -1,0 +1,113 @@
+/**
+ * The mail screens' state: views and their counts, the list (paged lazily, so 100k rows cost only
+ * the pages on screen), the selection and the open message.
+ */
+import { create } from 'zustand';
+import type {
+  ListRow,
+  MailboxEntry,
+  MessageView,
+  PecDeskBridge,
+  ViewCount,
+  ViewRef,
+} from '../../../main/api/contract.ts';
+
+export const PAGE_SIZE = 200;
+
+interface MailState {
+  bridge: PecDeskBridge | null;
+  view: ViewRef;
+  smart: ViewCount[];
+  mailboxes: MailboxEntry[];
+  total: number;
+  pages: Map<number, ListRow[]>;
+  /** Bumped when the list must be reloaded (new view, archive changed). */
+  generation: number;
+  selectedIndex: number | null;
+  openId: number | null;
+  open: MessageView | null;
+  openError: string | null;
+  attach(bridge: PecDeskBridge): void;
+  refresh(): Promise<void>;
+  setView(view: ViewRef): Promise<void>;
+  ensurePage(page: number): Promise<void>;
+  rowAt(index: number): ListRow | undefined;
+  select(index: number): void;
+  openMessage(id: number): Promise<void>;
+}
+
+const loading = new Set<string>();
+
+export const useMailStore = create<MailState>((set, get) => ({
+  bridge: null,
+  view: { kind: 'smart', view: 'all' },
+  smart: [],
+  mailboxes: [],
+  total: 0,
+  pages: new Map(),
+  generation: 0,
+  selectedIndex: null,
+  openId: null,
+  open: null,
+  openError: null,
+  attach(bridge) {
+    set({ bridge });
+    bridge.on('archive.changed', () => void get().refresh());
+  },
+  async refresh() {
+    const { bridge } = get();
+    if (!bridge) return;
+    const views = await bridge.call('views.list', {});
+    if (views.ok) set({ smart: views.value.smart, mailboxes: views.value.mailboxes });
+    set((s) => ({ pages: new Map(), generation: s.generation + 1 }));
+    await get().ensurePage(0);
+  },
+  async setView(view) {
+    set({ view, selectedIndex: null, openId: null, open: null, pages: new Map(), total: 0 });
+    set((s) => ({ generation: s.generation + 1 }));
+    await get().ensurePage(0);
+  },
+  async ensurePage(page) {
+    const { bridge, view, pages, generation } = get();
+    const key = `${generation}:${page}`;
+    if (!bridge || pages.has(page) || loading.has(key)) return;
+    loading.add(key);
+    try {
+      const result = await bridge.call('messages.list', { view, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+      if (!result.ok || get().generation !== generation) return;
+      set((s) => {
+        const next = new Map(s.pages);
+        next.set(page, result.value.rows);
+        return { pages: next, total: result.value.total };
+      });
+    } finally {
+      loading.delete(key);
+    }
+  },
+  rowAt(index) {
+    return get().pages.get(Math.floor(index / PAGE_SIZE))?.[index % PAGE_SIZE];
+  },
+  select(index) {
+    const { total } = get();
+    if (total === 0) return;
+    const clamped = Math.max(0, Math.min(total - 1, index));
+    set({ selectedIndex: clamped });
+    const row = get().rowAt(clamped);
+    if (row) void get().openMessage(row.id);
+    else
+      void get()
+        .ensurePage(Math.floor(clamped / PAGE_SIZE))
+        .then(() => {
+          const loaded = get().rowAt(clamped);
+          if (loaded && get().selectedIndex === clamped) void get().openMessage(loaded.id);
+        });
+  },
+  async openMessage(id) {
+    const { bridge } = get();
+    if (!bridge) return;
+    set({ openId: id, openError: null });
+    const result = await bridge.call('messages.get', { id });
+    if (get().openId !== id) return;
+    set(result.ok ? { open: result.value } : { open: null, openError: result.error.message });
+  },
+}));

@@ -1,0 +1,115 @@
+import { mkdirSync } from 'node:fs';
+import { expect, type Page, test } from '@playwright/test';
+
+const SHOTS = 'tests/e2e/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+interface Facts {
+  sent: { subject: string; recipients: string[]; identificativo: string };
+  incoming: { subject: string };
+  forged: { subject: string };
+  total: number;
+}
+
+const facts = (): Facts => JSON.parse(process.env.PECDESK_E2E_FACTS ?? '{}');
+const url = () => process.env.PECDESK_E2E_URL ?? '';
+
+async function openBySubject(page: Page, subject: string) {
+  await page.goto(url());
+  await expect(page.getByTestId('message-list')).toBeVisible();
+  await page.getByRole('option').filter({ hasText: subject }).first().click();
+  await expect(page.getByTestId('reader')).toBeVisible();
+}
+
+test('a sent PEC is one row with its badge; its reader shows the acceptance and both delivery receipts', async ({
+  page,
+}) => {
+  const f = facts();
+  await openBySubject(page, f.sent.subject);
+  const row = page.getByRole('option').filter({ hasText: f.sent.subject });
+  await expect(row).toHaveCount(1);
+  await expect(row.locator('[data-state="delivered"]')).toHaveText('Consegnata');
+  const timeline = page.getByTestId('timeline');
+  await expect(timeline.getByTestId('step-acceptance')).toContainText('Ricevuta di accettazione');
+  await expect(timeline.getByTestId('step-acceptance')).toContainText(f.sent.identificativo);
+  const steps = timeline.getByTestId('step-recipient');
+  await expect(steps).toHaveCount(2);
+  for (const address of f.sent.recipients)
+    await expect(steps.filter({ hasText: address })).toHaveAttribute('data-state', 'delivered');
+  await page.screenshot({ path: `${SHOTS}/sent-pec-timeline.png` });
+  // Each receipt opens: its kind, provider and valid signature.
+  await timeline.getByRole('button', { name: 'Apri ricevuta' }).first().click();
+  await expect(page.getByTestId('kind')).toHaveText('Ricevuta di avvenuta consegna');
+  await expect(page.locator('[data-verdict="valid"]')).toBeVisible();
+});
+
+test('an incoming PEC shows the original message with its attachments, not the envelope', async ({
+  page,
+}) => {
+  await openBySubject(page, facts().incoming.subject);
+  await expect(page.getByTestId('kind')).toHaveText('Busta di trasporto');
+  await expect(page.getByRole('heading', { name: facts().incoming.subject })).toBeVisible();
+  await expect(page.getByText('fattura-118-2026.pdf')).toBeVisible();
+  await expect(page.getByText('IT01234567890_00118.xml')).toBeVisible();
+  await expect(page.locator('[data-verdict="valid"]')).toContainText('Firma valida');
+  await page.screenshot({ path: `${SHOTS}/incoming-pec.png` });
+});
+
+test('a forged PEC shows the warning a person cannot miss, and is among the anomalies', async ({ page }) => {
+  await openBySubject(page, facts().forged.subject);
+  const alert = page.getByRole('alert');
+  await expect(alert).toContainText('Messaggio alterato (firma non corrispondente)');
+  await expect(alert).toContainText(
+    'Attenzione: questo messaggio non risulta firmato da un gestore PEC accreditato.',
+  );
+  await page.getByRole('button', { name: /Anomalie/ }).click();
+  await expect(page.getByRole('option').filter({ hasText: facts().forged.subject })).toHaveCount(1);
+  await page.screenshot({ path: `${SHOTS}/forged-pec.png` });
+});
+
+test('the list scrolls through all 20,000 messages with only the visible rows in the page', async ({
+  page,
+}) => {
+  await page.goto(url());
+  const list = page.getByTestId('message-list');
+  await expect(list).toBeVisible();
+  await expect(list).toHaveAttribute('aria-label', new RegExp(`${facts().total}`));
+  for (const fraction of [0.25, 0.5, 0.75, 1]) {
+    await list.evaluate((el, f) => {
+      el.scrollTop = (el.scrollHeight - el.clientHeight) * f;
+    }, fraction);
+    await expect(list.locator('.row-loading')).toHaveCount(0);
+    expect(await list.getByRole('option').count()).toBeLessThan(80);
+  }
+  await expect(list.getByRole('option').last()).toHaveAttribute('data-index', String(facts().total - 1));
+  await expect(list.getByRole('option').last()).toContainText('Circolare 1');
+  await page.screenshot({ path: `${SHOTS}/list-end.png` });
+});
+
+test('keyboard: j/k and arrows move through the list and open the message', async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId('message-list')).toBeVisible();
+  await page.keyboard.press('j');
+  await expect(page.locator('.row.selected')).toHaveAttribute('data-index', '0');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('j');
+  await expect(page.locator('.row.selected')).toHaveAttribute('data-index', '2');
+  await page.keyboard.press('k');
+  await expect(page.locator('.row.selected')).toHaveAttribute('data-index', '1');
+  await expect(page.getByTestId('reader')).toBeVisible();
+});
+
+test('the accounts screen shows the mailbox in sync and offers adding one by provider', async ({ page }) => {
+  await page.goto(url());
+  await page.getByRole('button', { name: 'Gestisci caselle' }).click();
+  await expect(page.getByTestId('account')).toContainText('studio.rossi@pec.alfa.test');
+  await expect(page.getByLabel('Gestore')).toBeVisible();
+  await page.getByLabel('Indirizzo PEC').fill('nuova@pec.alfa.test');
+  await page.getByLabel('Password').fill('sbagliata');
+  await page.getByLabel('Gestore').selectOption('custom');
+  await page.getByLabel('Server IMAP').fill('127.0.0.1');
+  await page.getByLabel('Porta').fill('1');
+  await page.getByRole('button', { name: 'Prova connessione' }).click();
+  await expect(page.getByRole('alert')).toContainText('Il server della casella non risponde');
+  await page.screenshot({ path: `${SHOTS}/accounts.png` });
+});
