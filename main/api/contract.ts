@@ -55,6 +55,9 @@ export const argSchemas = {
   'accounts.remove': z.object({ email: z.string().max(320) }).strict(),
   'accounts.test': accountInput,
   'sync.now': z.object({}).strict(),
+  'attachments.get': z
+    .object({ messageId: z.number().int().positive(), index: z.number().int().min(0).max(10_000) })
+    .strict(),
 } satisfies Record<ApiMethod, z.ZodType>;
 
 export type ApiArgs<M extends ApiMethod> = z.infer<(typeof argSchemas)[M]>;
@@ -137,6 +140,7 @@ export interface ApiResults {
   'accounts.remove': { removed: string };
   'accounts.test': { ok: boolean; errorCode: SyncErrorCode | null; error: string | null };
   'sync.now': { started: number };
+  'attachments.get': { filename: string | null; contentType: string; contentBase64: string };
 }
 
 export interface SyncProgress {

@@ -14,8 +14,8 @@ import {
   resolveAccount,
 } from '../accounts/account-service.ts';
 import type { Archive } from '../archive/archive.ts';
-import { inspectMessage } from '../pec/inspect.ts';
-import { readOriginal } from '../pec/original.ts';
+import { inspectMessage, originalBytes } from '../pec/inspect.ts';
+import { readAttachment, readOriginal } from '../pec/original.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { classifyImapError, connectImap } from '../sync/imap-connect.ts';
@@ -167,6 +167,21 @@ export function createHandlers(core: CoreServices): Handlers {
         const e = classifyImapError(error);
         return { ok: false, errorCode: e.code, error: e.message };
       }
+    },
+    'attachments.get': async ({ messageId, index }) => {
+      const archive = need(core.archive, 'archive');
+      const row = getMessage(archive.db, messageId);
+      if (!row) throw new ApiFailure('not-found', `no message ${messageId}`);
+      const attachment = await readAttachment(
+        originalBytes(await archive.objects.get(row.objectHash)),
+        index,
+      );
+      if (!attachment) throw new ApiFailure('not-found', `message ${messageId} has no attachment ${index}`);
+      return {
+        filename: attachment.filename,
+        contentType: attachment.contentType,
+        contentBase64: attachment.content.toString('base64'),
+      };
     },
     'sync.now': async () => {
       const archive = need(core.archive, 'archive');

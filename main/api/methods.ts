@@ -14,6 +14,7 @@ export const API_METHODS = [
   'accounts.remove',
   'accounts.test',
   'sync.now',
+  'attachments.get',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

@@ -40,6 +40,18 @@ const UNCHECKED: SignatureReport = {
   chain: [],
 };
 
+/** The bytes of the original message: postacert.eml of a PEC, the message itself otherwise. */
+export function originalBytes(raw: Uint8Array): Buffer {
+  const buf = Buffer.from(raw);
+  try {
+    const { structure, classification } = classifyMessage(buf);
+    if (structure.postacert && isPecKind(classification.kind)) return decodedBody(structure.postacert);
+  } catch {
+    // unreadable structure: the message is its own original
+  }
+  return buf;
+}
+
 export async function inspectMessage(raw: Uint8Array, options: VerifyOptions = {}): Promise<InspectResult> {
   const size = raw.byteLength;
   const sha256 = createHash('sha256').update(raw).digest('hex');

@@ -82,3 +82,23 @@ function nestedKind(filename: string | undefined, contentType: string): Original
   if (name.endsWith('.p7m') || contentType === 'application/pkcs7-mime') return 'p7m';
   return null;
 }
+
+export interface AttachmentContent {
+  filename: string | null;
+  contentType: string;
+  content: Buffer;
+}
+
+/** The bytes of one attachment of a message (by its position in `attachments`), for saving. */
+export async function readAttachment(bytes: Uint8Array, index: number): Promise<AttachmentContent | null> {
+  try {
+    const mail = await simpleParser(Buffer.from(bytes), {
+      maxHtmlLengthToParse: MAX_HTML,
+      keepCidLinks: true,
+    });
+    const a = mail.attachments[index];
+    return a ? { filename: a.filename ?? null, contentType: a.contentType, content: a.content } : null;
+  } catch {
+    return null;
+  }
+}

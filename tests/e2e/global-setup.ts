@@ -60,6 +60,7 @@ export default async function globalSetup() {
       to: [user.user],
       subject: incoming.subject,
       text: 'In allegato la fattura di novembre.',
+      html: '<p>In allegato la <b>fattura</b> di novembre.</p><script>document.body.dataset.pwned = "1"</script><img src="https://tracker.example/p.gif" alt="traccia"><p><a href="https://www.agenziaentrate.gov.it/">Agenzia delle Entrate</a></p>',
       attachments: [
         {
           filename: 'fattura-118-2026.pdf',

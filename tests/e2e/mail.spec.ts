@@ -113,3 +113,46 @@ test('the accounts screen shows the mailbox in sync and offers adding one by pro
   await expect(page.getByRole('alert')).toContainText('Il server della casella non risponde');
   await page.screenshot({ path: `${SHOTS}/accounts.png` });
 });
+
+test('mail HTML runs no script, blocks remote images until asked, asks before opening a link', async ({
+  page,
+}) => {
+  await openBySubject(page, facts().incoming.subject);
+  const frameEl = page.getByTestId('html-body');
+  await expect(frameEl).toHaveAttribute('sandbox', 'allow-same-origin');
+  const frame = page.frameLocator('[data-testid="html-body"]');
+  await expect(frame.getByText('Agenzia delle Entrate')).toBeVisible();
+  expect(
+    await frameEl.evaluate((f) => (f as HTMLIFrameElement).contentDocument?.body.dataset.pwned ?? null),
+  ).toBeNull();
+  await expect(page.getByText('Le immagini esterne sono bloccate per proteggerti.')).toBeVisible();
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const popups: unknown[] = [];
+  page.on('popup', (p) => popups.push(p));
+  await frame.getByText('Agenzia delle Entrate').click();
+  await expect.poll(() => dialogs.length).toBe(1);
+  expect(dialogs[0]).toContain('https://www.agenziaentrate.gov.it/');
+  expect(popups).toHaveLength(0);
+  await page.getByRole('button', { name: 'Carica immagini' }).click();
+  await expect(page.getByText('Le immagini esterne sono bloccate per proteggerti.')).toHaveCount(0);
+});
+
+test('an attachment is saved as the original bytes', async ({ page }) => {
+  await openBySubject(page, facts().incoming.subject);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page
+      .getByRole('listitem')
+      .filter({ hasText: 'fattura-118-2026.pdf' })
+      .getByRole('button', { name: 'Scarica allegato' })
+      .click(),
+  ]);
+  expect(download.suggestedFilename()).toBe('fattura-118-2026.pdf');
+  const path = await download.path();
+  const { readFileSync } = await import('node:fs');
+  expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-');
+});

@@ -6,7 +6,13 @@ import { SignatureBanner } from './SignatureBanner.tsx';
 
 const PEC_KINDS = new Set(['ordinary', 'unparseable']);
 
-export function MessageDetails({ result }: { result: InspectView }) {
+export function MessageDetails({
+  result,
+  onSave,
+}: {
+  result: InspectView;
+  onSave?: (index: number) => void;
+}) {
   const { t } = useTranslation();
   const isPec = !PEC_KINDS.has(result.kind);
   return (
@@ -34,7 +40,7 @@ export function MessageDetails({ result }: { result: InspectView }) {
           </ul>
         </section>
       )}
-      {result.original && <OriginalView original={result.original} />}
+      {result.original && <OriginalView original={result.original} {...(onSave ? { onSave } : {})} />}
       {result.certData && <CertDataTable cert={result.certData} />}
       {isPec && (
         <section className="card">

@@ -1,9 +1,17 @@
 import { useTranslation } from 'react-i18next';
 import type { OriginalMessage } from '../../../main/pec/original.ts';
 import { formatBytes, formatDateTime } from '../format.ts';
+import { HtmlBody } from './HtmlBody.tsx';
 
-export function OriginalView({ original }: { original: OriginalMessage }) {
+export function OriginalView({
+  original,
+  onSave,
+}: {
+  original: OriginalMessage;
+  onSave?: (index: number) => void;
+}) {
   const { t } = useTranslation();
+  const confirmLink = (url: string) => window.confirm(t('original.confirmLink', { url }));
   return (
     <section className="card">
       <h3>{t('original.title')}</h3>
@@ -33,9 +41,14 @@ export function OriginalView({ original }: { original: OriginalMessage }) {
         <p className="muted">{t('original.noAttachments')}</p>
       ) : (
         <ul className="attachments">
-          {original.attachments.map((a) => (
+          {original.attachments.map((a, index) => (
             <li key={`${a.sha256}-${a.filename}`}>
               <span className="att-name">{a.filename ?? a.contentType}</span>
+              {onSave && (
+                <button type="button" className="link" onClick={() => onSave(index)}>
+                  {t('original.save')}
+                </button>
+              )}
               <span className="muted">
                 {a.contentType} · {formatBytes(a.size)}
                 {a.nested ? ` · ${t(`original.nested.${a.nested}`)}` : ''}
@@ -44,7 +57,9 @@ export function OriginalView({ original }: { original: OriginalMessage }) {
           ))}
         </ul>
       )}
-      {original.text ? (
+      {original.html ? (
+        <HtmlBody html={original.html} confirmLink={confirmLink} />
+      ) : original.text ? (
         <pre className="body-text">{original.text}</pre>
       ) : (
         <p className="muted">{t('original.noText')}</p>

@@ -16,6 +16,18 @@ export function Reader() {
   if (error) return <div className="banner banner-danger">{error}</div>;
   if (!open || open.id !== openId) return <div className="reader-empty muted">{t('reader.loading')}</div>;
   const showing = receipt && receipt.threadId === open.threadId ? receipt : null;
+  /** Saves through the browser's (or Electron's) download: the bytes never touch a page origin. */
+  const save = async (messageId: number, index: number) => {
+    const r = await bridge?.call('attachments.get', { messageId, index });
+    if (!r?.ok) return;
+    const bytes = Uint8Array.from(atob(r.value.contentBase64), (c) => c.charCodeAt(0));
+    const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = r.value.filename ?? 'allegato';
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  };
   const openReceipt = async (id: number) => {
     if (!bridge) return;
     const r = await bridge.call('messages.get', { id });
@@ -36,6 +48,7 @@ export function Reader() {
           ...(showing ?? open).inspect,
           fileName: (showing ?? open).locations.map((l) => l.path).join(', '),
         }}
+        onSave={(index) => void save((showing ?? open).id, index)}
       />
     </div>
   );

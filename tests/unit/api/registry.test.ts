@@ -17,6 +17,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'accounts.remove': unused,
     'accounts.test': unused,
     'sync.now': unused,
+    'attachments.get': unused,
     'app.info': async (_a, caller) => ({
       name: 'PecDesk',
       version: '1',
