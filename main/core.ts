@@ -1,13 +1,16 @@
 /**
  * The core of PecDesk, as every front end gets it: the API registry over the services, and the
- * event bus. Electron and the HTTP bridge each build one of these and only talk to it.
+ * event bus. Electron and the HTTP bridge each build one of these and only talk to it. The open
+ * archive can be swapped for the demo archive and back; handlers read the current one per call.
  */
 import { listAccounts } from '../db/accounts.ts';
 import { EventBus } from './api/events.ts';
+import type { CoreServices } from './api/handlers.ts';
 import { createHandlers } from './api/handlers.ts';
 import { type ApiRegistry, createRegistry } from './api/registry.ts';
 import { Archive } from './archive/archive.ts';
 import { archiveTrustAnchors } from './archive/archive-config.ts';
+import { isDemoArchive } from './demo/demo-archive.ts';
 import { openSecretStore } from './secrets/open-store.ts';
 import { SyncService } from './sync/sync-service.ts';
 import { VERSION } from './version.ts';
@@ -23,31 +26,48 @@ export interface Core {
   registry: ApiRegistry;
   events: EventBus;
   version: string;
-  archive: Archive;
+  services: CoreServices;
   close(): Promise<void>;
 }
 
 export async function openCore(options: CoreOptions): Promise<Core> {
   const env = options.env ?? process.env;
   const events = new EventBus();
-  const anchors = await archiveTrustAnchors(options.archiveDir, env);
-  const archive = Archive.open(options.archiveDir, { events, ...(anchors ? { anchors } : {}) });
-  await archive.sweep();
-  const secrets = await openSecretStore(options.archiveDir, { env });
-  const sync = new SyncService(archive, secrets, events);
-  const registry = createRegistry(
-    createHandlers({ version: VERSION, archiveDir: options.archiveDir, anchors, archive, secrets, sync }),
-  );
-  if (options.watch ?? true)
-    for (const account of listAccounts(archive.db)) void sync.syncAccount(account, true);
+  const services: CoreServices = {
+    version: VERSION,
+    archiveDir: options.archiveDir,
+    homeArchiveDir: options.archiveDir,
+    demo: false,
+    anchors: undefined,
+    switchArchive: async (dir) => {
+      services.sync?.stop();
+      services.archive?.close();
+      services.anchors = await archiveTrustAnchors(dir, env);
+      services.archive = Archive.open(dir, {
+        events,
+        ...(services.anchors ? { anchors: services.anchors } : {}),
+      });
+      await services.archive.sweep();
+      services.secrets = await openSecretStore(dir, { env });
+      services.sync = new SyncService(services.archive, services.secrets, events);
+      services.archiveDir = dir;
+      services.demo = isDemoArchive(dir);
+      if (options.watch ?? true) {
+        for (const account of listAccounts(services.archive.db))
+          void services.sync.syncAccount(account, true);
+      }
+      events.emit('archive.changed', { created: 0, threads: [] });
+    },
+  };
+  await services.switchArchive!(options.archiveDir);
   return {
-    registry,
+    registry: createRegistry(createHandlers(services)),
     events,
     version: VERSION,
-    archive,
+    services,
     close: async () => {
-      sync.stop();
-      archive.close();
+      services.sync?.stop();
+      services.archive?.close();
     },
   };
 }

@@ -55,6 +55,8 @@ export const argSchemas = {
   'accounts.remove': z.object({ email: z.string().max(320) }).strict(),
   'accounts.test': accountInput,
   'sync.now': z.object({}).strict(),
+  'demo.open': z.object({}).strict(),
+  'demo.close': z.object({}).strict(),
   'attachments.get': z
     .object({ messageId: z.number().int().positive(), index: z.number().int().min(0).max(10_000) })
     .strict(),
@@ -70,6 +72,10 @@ export interface AppInfo {
   transport: Transport;
   /** Which roots PEC signatures are checked against. */
   trust: 'system-pec-root' | 'configured';
+  /** The demo archive is open. */
+  demo: boolean;
+  /** No account and no message: the app offers to add a mailbox or open the demo. */
+  empty: boolean;
 }
 
 export type InspectView = InspectResult & { fileName: string };
@@ -141,6 +147,8 @@ export interface ApiResults {
   'accounts.test': { ok: boolean; errorCode: SyncErrorCode | null; error: string | null };
   'sync.now': { started: number };
   'attachments.get': { filename: string | null; contentType: string; contentBase64: string };
+  'demo.open': { archiveDir: string };
+  'demo.close': { archiveDir: string };
 }
 
 export interface SyncProgress {

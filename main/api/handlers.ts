@@ -3,7 +3,7 @@
  * (registry.ts) and return plain data; secrets never leave this layer.
  */
 import { findAccount, listAccounts } from '../../db/accounts.ts';
-import { getMessage, messageLocationsOf, threadMembers } from '../../db/messages.ts';
+import { countMessages, getMessage, messageLocationsOf, threadMembers } from '../../db/messages.ts';
 import { getThread, threadRecipientsOf } from '../../db/threads.ts';
 import { listView, mailboxEntries, smartViewCounts } from '../../db/views.ts';
 import {
@@ -14,6 +14,7 @@ import {
   resolveAccount,
 } from '../accounts/account-service.ts';
 import type { Archive } from '../archive/archive.ts';
+import { createDemoArchive } from '../demo/demo-archive.ts';
 import { inspectMessage, originalBytes } from '../pec/inspect.ts';
 import { readAttachment, readOriginal } from '../pec/original.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
@@ -25,11 +26,16 @@ import type { Handlers } from './registry.ts';
 
 export interface CoreServices {
   version: string;
+  /** The archive open now: the person's own, or the demo one. */
   archiveDir: string | null;
+  /** The person's own archive (the demo archive lives beside it, in "<dir>-demo"). */
+  homeArchiveDir?: string;
+  demo?: boolean;
   anchors: TrustAnchors | undefined;
   archive?: Archive;
   secrets?: SecretStore;
   sync?: SyncService;
+  switchArchive?(dir: string): Promise<void>;
 }
 
 function need<T>(value: T | undefined, what: string): T {
@@ -83,7 +89,7 @@ function accountFailure(error: unknown): never {
 }
 
 export function createHandlers(core: CoreServices): Handlers {
-  const anchorOptions = core.anchors ? { anchors: core.anchors } : {};
+  const anchorOptions = () => (core.anchors ? { anchors: core.anchors } : {});
   return {
     'app.info': async (_args, caller) => ({
       name: 'PecDesk',
@@ -91,10 +97,26 @@ export function createHandlers(core: CoreServices): Handlers {
       archiveDir: core.archiveDir,
       transport: caller.transport,
       trust: core.anchors?.source ?? 'system-pec-root',
+      demo: core.demo ?? false,
+      empty: core.archive
+        ? listAccounts(core.archive.db).length === 0 && countMessages(core.archive.db) === 0
+        : true,
     }),
+    'demo.open': async () => {
+      const switchArchive = need(core.switchArchive, 'archive switch');
+      const dir = `${need(core.homeArchiveDir, 'home archive')}-demo`;
+      await createDemoArchive(dir);
+      await switchArchive(dir);
+      return { archiveDir: dir };
+    },
+    'demo.close': async () => {
+      const home = need(core.homeArchiveDir, 'home archive');
+      await need(core.switchArchive, 'archive switch')(home);
+      return { archiveDir: home };
+    },
     'pec.inspect': async ({ fileName, contentBase64 }) => {
       const raw = Buffer.from(contentBase64, 'base64');
-      return { ...(await inspectMessage(raw, anchorOptions)), fileName };
+      return { ...(await inspectMessage(raw, anchorOptions())), fileName };
     },
     'views.list': async () => {
       const archive = need(core.archive, 'archive');
@@ -108,7 +130,7 @@ export function createHandlers(core: CoreServices): Handlers {
       if (!row) throw new ApiFailure('not-found', `no message ${id}`);
       // The archived original is re-read, so what is shown is what is kept.
       const raw = await archive.objects.get(row.objectHash);
-      const inspect = await inspectMessage(raw, anchorOptions);
+      const inspect = await inspectMessage(raw, anchorOptions());
       // Ordinary mail (a sent copy, a newsletter) is its own original.
       if (inspect.kind === 'ordinary') {
         const own = await readOriginal(raw);

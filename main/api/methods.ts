@@ -15,6 +15,8 @@ export const API_METHODS = [
   'accounts.test',
   'sync.now',
   'attachments.get',
+  'demo.open',
+  'demo.close',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

@@ -35,6 +35,7 @@ export function App() {
   const bridge = useAppStore((s) => s.bridge);
   const connected = useAppStore((s) => s.connected);
   const info = useAppStore((s) => s.info);
+  const setDemo = useAppStore((s) => s.setDemo);
   const [screen, setScreen] = useState<Screen>('mail');
   useListKeys(screen === 'mail');
   useEffect(() => {
@@ -66,6 +67,19 @@ export function App() {
           </label>
         </div>
       </header>
+      {info?.demo && (
+        <p className="banner banner-warn demo-banner" role="status">
+          {t('demo.banner')}{' '}
+          <button
+            type="button"
+            onClick={() =>
+              void setDemo(false).then(() => useMailStore.getState().setView({ kind: 'smart', view: 'all' }))
+            }
+          >
+            {t('demo.close')}
+          </button>
+        </p>
+      )}
       {!connected && (
         <p className="banner banner-warn" role="status">
           {t('app.disconnected')}
@@ -76,7 +90,30 @@ export function App() {
       ) : (
         <div className="panes">
           <Sidebar onAccounts={() => setScreen('accounts')} onInspect={() => setScreen('inspect')} />
-          {screen === 'mail' && (
+          {screen === 'mail' && info?.empty && !info.demo && (
+            <main className="wide-pane">
+              <section className="card welcome" data-testid="welcome">
+                <h2>{t('welcome.title')}</h2>
+                <p>{t('welcome.text')}</p>
+                <div className="form-actions">
+                  <button type="button" className="primary" onClick={() => setScreen('accounts')}>
+                    {t('welcome.add')}
+                  </button>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      void setDemo(true).then(() =>
+                        useMailStore.getState().setView({ kind: 'smart', view: 'all' }),
+                      )
+                    }
+                  >
+                    {t('welcome.demo')}
+                  </button>
+                </div>
+              </section>
+            </main>
+          )}
+          {screen === 'mail' && !(info?.empty && !info.demo) && (
             <>
               <MessageList />
               <main className="reader-pane">
@@ -86,7 +123,12 @@ export function App() {
           )}
           {screen === 'accounts' && (
             <main className="wide-pane">
-              <AccountsPanel onClose={() => setScreen('mail')} />
+              <AccountsPanel
+                onClose={() => {
+                  setScreen('mail');
+                  void useAppStore.getState().reloadInfo();
+                }}
+              />
             </main>
           )}
           {screen === 'inspect' && (

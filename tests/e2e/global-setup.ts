@@ -4,8 +4,7 @@
  * 20,000 ordinary messages, synced by PecDesk's own sync; then `serve` on that archive, as a person
  * runs it, with the test CA as PEC trust anchor.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addAccount } from '../../main/accounts/account-service.ts';
 import { EventBus } from '../../main/api/events.ts';
@@ -24,6 +23,7 @@ import { testPki } from '../factory/pki.ts';
 import { tempDir } from '../support/archive.ts';
 import { DovecotServer } from '../support/dovecot.ts';
 import { testAnchors } from '../support/pec.ts';
+import { startServe } from '../support/serve.ts';
 
 export const FILLER = 20_000;
 
@@ -115,32 +115,8 @@ export default async function globalSetup() {
   if (!result?.ok) throw new Error(`e2e archive sync failed: ${result?.error}`);
   archive.close();
 
-  const urlFile = join(dir, 'url.txt');
-  const child: ChildProcess = spawn(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'main/server/serve.ts',
-      '--port',
-      '0',
-      '--archive',
-      archiveDir,
-      '--url-file',
-      urlFile,
-    ],
-    {
-      stdio: ['ignore', 'inherit', 'inherit'],
-      env,
-    },
-  );
-  const started = Date.now();
-  while (!existsSync(urlFile) || readFileSync(urlFile, 'utf8') === '') {
-    if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}`);
-    if (Date.now() - started > 60_000) throw new Error('serve did not start in 60 s');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  process.env.PECDESK_E2E_URL = readFileSync(urlFile, 'utf8');
+  const served = await startServe(archiveDir, env);
+  process.env.PECDESK_E2E_URL = served.url;
   process.env.PECDESK_E2E_DIR = dir;
   process.env.PECDESK_E2E_FACTS = JSON.stringify({
     sent: {
@@ -153,7 +129,7 @@ export default async function globalSetup() {
     total: FILLER + 3,
   });
   return async () => {
-    child.kill('SIGTERM');
+    served.stop();
     await server.destroy();
   };
 }

@@ -14,6 +14,9 @@ interface AppState {
   inspect: InspectState;
   setConnected(connected: boolean): void;
   init(bridge: PecDeskBridge | null): Promise<void>;
+  reloadInfo(): Promise<void>;
+  /** Opens the demo archive (true) or goes back to the person's own (false). */
+  setDemo(open: boolean): Promise<void>;
   inspectFile(file: { name: string; size: number; arrayBuffer(): Promise<ArrayBuffer> }): Promise<void>;
 }
 
@@ -38,6 +41,16 @@ export const useAppStore = create<AppState>((set, get) => ({
     if (!bridge) return;
     const info = await bridge.call('app.info', {});
     if (info.ok) set({ info: info.value });
+  },
+  async reloadInfo() {
+    const info = await get().bridge?.call('app.info', {});
+    if (info?.ok) set({ info: info.value });
+  },
+  async setDemo(open) {
+    const { bridge } = get();
+    if (!bridge) return;
+    await bridge.call(open ? 'demo.open' : 'demo.close', {});
+    await get().reloadInfo();
   },
   async inspectFile(file) {
     const { bridge } = get();

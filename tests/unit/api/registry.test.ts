@@ -18,12 +18,16 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'accounts.test': unused,
     'sync.now': unused,
     'attachments.get': unused,
+    'demo.open': unused,
+    'demo.close': unused,
     'app.info': async (_a, caller) => ({
       name: 'PecDesk',
       version: '1',
       archiveDir: null,
       transport: caller.transport,
       trust: 'configured',
+      demo: false,
+      empty: true,
     }),
     'pec.inspect': async () => {
       throw new Error('boom');
