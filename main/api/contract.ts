@@ -49,7 +49,11 @@ export const argSchemas = {
     })
     .strict(),
   'messages.get': z.object({ id: z.number().int().positive() }).strict(),
-  'threads.get': z.object({ id: z.number().int().positive() }).strict(),
+  'threads.get': z.union([
+    z.object({ id: z.number().int().positive() }).strict(),
+    /** The PEC's Message-ID (daticert msgid) or its identificativo. */
+    z.object({ msgid: z.string().min(1).max(2_000) }).strict(),
+  ]),
   'accounts.list': z.object({}).strict(),
   'accounts.add': accountInput,
   'accounts.remove': z.object({ email: z.string().max(320) }).strict(),

@@ -4,7 +4,7 @@
  */
 import { findAccount, listAccounts } from '../../db/accounts.ts';
 import { countMessages, getMessage, messageLocationsOf, threadMembers } from '../../db/messages.ts';
-import { getThread, threadRecipientsOf } from '../../db/threads.ts';
+import { findThread, getThread, threadRecipientsOf } from '../../db/threads.ts';
 import { listView, mailboxEntries, smartViewCounts } from '../../db/views.ts';
 import {
   AccountError,
@@ -148,9 +148,11 @@ export function createHandlers(core: CoreServices): Handlers {
         thread: row.threadId ? threadView(archive, row.threadId) : null,
       };
     },
-    'threads.get': async ({ id }) => {
-      const view = threadView(need(core.archive, 'archive'), id);
-      if (!view) throw new ApiFailure('not-found', `no thread ${id}`);
+    'threads.get': async (args) => {
+      const archive = need(core.archive, 'archive');
+      const id = 'id' in args ? args.id : findThread(archive.db, args.msgid, args.msgid)?.id;
+      const view = id === undefined ? null : threadView(archive, id);
+      if (!view) throw new ApiFailure('not-found', `no thread ${'id' in args ? args.id : args.msgid}`);
       return view;
     },
     'accounts.list': async () => listAccounts(need(core.archive, 'archive').db).map(publicAccount),

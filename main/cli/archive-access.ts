@@ -1,11 +1,16 @@
 /** Opening the archive and the secret store for a CLI command, the same way the app does. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ApiArgs, ApiMethod, ApiResults } from '../api/contract.ts';
 import { EventBus } from '../api/events.ts';
+import { createHandlers } from '../api/handlers.ts';
+import { type ApiRegistry, createRegistry } from '../api/registry.ts';
 import { Archive } from '../archive/archive.ts';
 import { archiveTrustAnchors } from '../archive/archive-config.ts';
+import type { TrustAnchors } from '../pec/trust.ts';
 import { openSecretStore } from '../secrets/open-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
+import { VERSION } from '../version.ts';
 import { type CliContext, CliError, type CliIo } from './command.ts';
 
 export interface OpenedArchive {
@@ -30,4 +35,26 @@ export function openSecrets(ctx: CliContext, io: CliIo): Promise<SecretStore> {
     env: io.env as NodeJS.ProcessEnv,
     warn: (line) => io.err(`${line}\n`),
   });
+}
+
+/**
+ * The API registry over an opened archive: CLI commands call the same handlers as the app, so
+ * what they print is what the app shows.
+ */
+export function archiveRegistry(opened: OpenedArchive, anchors?: TrustAnchors): ApiRegistry {
+  return createRegistry(
+    createHandlers({ version: VERSION, archiveDir: opened.archive.dir, anchors, archive: opened.archive }),
+  );
+}
+
+/** Calls a handler and turns an API error into the CLI's error line (not-found: exit 1). */
+export async function callApi<M extends ApiMethod>(
+  registry: ApiRegistry,
+  method: M,
+  args: ApiArgs<M>,
+): Promise<ApiResults[M]> {
+  const response = await registry.call(method, args, { transport: 'cli' });
+  if (!response.ok)
+    throw new CliError(response.error.message, response.error.code === 'invalid-arguments' ? 2 : 1);
+  return response.value as ApiResults[M];
 }

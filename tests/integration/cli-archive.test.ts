@@ -121,7 +121,13 @@ describe.runIf(dovecotAvailable)('pecdesk account / sync / messages / thread', (
     expect(thread.recipients.map((r: { address: string; state: string }) => [r.address, r.state])).toEqual(
       s.recipients.map((r) => [r.address, 'delivered']),
     );
-    expect(thread.messages).toHaveLength(4);
+    expect(thread.members).toHaveLength(4);
+    expect(
+      thread.members.every(
+        (m: { signatureVerdict: string; kind: string }) =>
+          m.kind === 'ordinary' || m.signatureVerdict === 'valid',
+      ),
+    ).toBe(true);
     const byMsgid = JSON.parse((await pecdesk(['thread', s.msgid, '--json'])).stdout);
     expect(byMsgid.id).toBe(thread.id);
   });

@@ -1,7 +1,6 @@
-import { listAccounts } from '../../../db/accounts.ts';
-import { AccountError, addAccount, publicAccount, removeAccount } from '../../accounts/account-service.ts';
+import { AccountError, addAccount, removeAccount } from '../../accounts/account-service.ts';
 import { PRESETS } from '../../accounts/presets.ts';
-import { openArchive, openSecrets } from '../archive-access.ts';
+import { archiveRegistry, callApi, openArchive, openSecrets } from '../archive-access.ts';
 import { type CliCommand, CliError, type CliIo, parseCommandArgs } from '../command.ts';
 
 const HELP = `Usage:
@@ -54,19 +53,21 @@ export const accountCommand: CliCommand = {
       return sub ? 0 : 2;
     }
     if (sub === 'list') {
-      const { archive, close } = await openArchive(ctx, io);
+      const opened = await openArchive(ctx, io);
       try {
-        const rows = listAccounts(archive.db).map(publicAccount);
+        const rows = await callApi(archiveRegistry(opened), 'accounts.list', {});
         if (v.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
         else if (rows.length === 0) io.out('No accounts.\n');
-        else
-          for (const a of rows)
+        else {
+          for (const a of rows) {
             io.out(
               `${a.email}\t${a.imapHost}:${a.imapPort} (${a.security})\t${a.syncState}${a.lastError ? `\t${a.lastError}` : ''}\n`,
             );
+          }
+        }
         return 0;
       } finally {
-        close();
+        opened.close();
       }
     }
     if (sub !== 'add' && sub !== 'remove')

@@ -1,13 +1,12 @@
-import { threadMembers } from '../../../db/messages.ts';
-import { findThread, getThread, threadRecipientsOf } from '../../../db/threads.ts';
-import { openArchive } from '../archive-access.ts';
+import { archiveRegistry, callApi, openArchive } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 
 const HELP = `Usage: pecdesk [--archive DIR] thread ID [--json]
 
-Shows a PEC with its receipts: its state, each recipient and how far delivery got (pending,
-delivered, failed, warning, no-proof for ordinary-mail recipients), and every message of the thread.
-ID is the threadId that "pecdesk messages" prints, or the PEC's Message-ID (msgid).
+Shows a PEC with its receipts, as the app's reader does: its state, each recipient and how far
+delivery got (pending, delivered, failed, warning, no-proof for ordinary-mail recipients), and every
+message of the thread ("members"). ID is the threadId that "pecdesk messages" prints, or the PEC's
+Message-ID (msgid) or identificativo.
 `;
 
 export const threadCommand: CliCommand = {
@@ -23,56 +22,30 @@ export const threadCommand: CliCommand = {
     }
     const key = parsed.positionals[0];
     if (!key) throw new CliError(`a thread ID is needed\n\n${HELP}`, 2);
-    const { archive, close } = await openArchive(ctx, io, true);
+    const opened = await openArchive(ctx, io, true);
     try {
-      const thread = /^\d+$/.test(key)
-        ? getThread(archive.db, Number(key))
-        : findThread(archive.db, key, key);
-      if (!thread) throw new CliError(`no thread ${key}`);
-      const value = {
-        id: thread.id,
-        msgid: thread.msgid,
-        identificativo: thread.identificativo,
-        subject: thread.subject,
-        sender: thread.sender,
-        direction: thread.direction,
-        state: thread.state,
-        acceptedAt: thread.acceptedAt,
-        lastActivityAt: thread.lastActivityAt,
-        recipients: threadRecipientsOf(archive.db, thread.id).map((r) => ({
-          address: r.address,
-          type: r.type,
-          state: r.state,
-          stateAt: r.stateAt,
-          provider: r.provider,
-          error: r.error,
-          errorDetail: r.errorDetail,
-          receiptMessageId: r.receiptMessageId,
-        })),
-        messages: threadMembers(archive.db, thread.id).map((m) => ({
-          id: m.id,
-          kind: m.kind,
-          subject: m.subject,
-          date: m.certDate ?? m.date,
-          deliveryAddress: m.deliveryAddress,
-          signature: m.signatureVerdict,
-        })),
-      };
+      const thread = await callApi(
+        archiveRegistry(opened),
+        'threads.get',
+        /^\d+$/.test(key) ? { id: Number(key) } : { msgid: key },
+      );
       if (parsed.values.json) {
-        io.out(`${JSON.stringify(value, null, 2)}\n`);
+        io.out(`${JSON.stringify(thread, null, 2)}\n`);
       } else {
         io.out(
-          `${value.subject ?? '(no subject)'}\n${value.direction} · ${value.state} · ${value.identificativo ?? ''}\n`,
+          `${thread.subject ?? '(no subject)'}\n${thread.direction} · ${thread.state} · ${thread.identificativo ?? ''}\n`,
         );
-        for (const r of value.recipients)
+        for (const r of thread.recipients) {
           io.out(
             `  ${r.address} (${r.type}): ${r.state}${r.stateAt ? ` ${r.stateAt}` : ''}${r.errorDetail ? ` — ${r.errorDetail}` : ''}\n`,
           );
-        for (const m of value.messages) io.out(`  #${m.id} ${m.kind} ${m.date ?? ''} [${m.signature}]\n`);
+        }
+        for (const m of thread.members)
+          io.out(`  #${m.id} ${m.kind} ${m.date ?? ''} [${m.signatureVerdict}]\n`);
       }
       return 0;
     } finally {
-      close();
+      opened.close();
     }
   },
 };
