@@ -46,6 +46,8 @@ export const argSchemas = {
       ]),
       offset: z.number().int().min(0),
       limit: z.number().int().min(0).max(500),
+      /** Words that subject, sender or recipients must contain. */
+      text: z.string().max(500).optional(),
     })
     .strict(),
   'messages.get': z.object({ id: z.number().int().positive() }).strict(),

@@ -156,3 +156,17 @@ test('an attachment is saved as the original bytes', async ({ page }) => {
   const { readFileSync } = await import('node:fs');
   expect(readFileSync(path).subarray(0, 5).toString()).toBe('%PDF-');
 });
+
+test('/ focuses the search box and the list follows the words typed', async ({ page }) => {
+  await page.goto(url());
+  await expect(page.getByTestId('message-list')).toBeVisible();
+  await page.keyboard.press('/');
+  const box = page.getByRole('searchbox', { name: 'Cerca (premi /)' });
+  await expect(box).toBeFocused();
+  await box.pressSequentially('diffida condominio');
+  const list = page.getByTestId('message-list');
+  await expect(list).toHaveAttribute('aria-label', '1 messaggi');
+  await expect(list.getByRole('option')).toContainText(facts().sent.subject);
+  await box.fill('');
+  await expect(list).toHaveAttribute('aria-label', new RegExp(`${facts().total}`));
+});

@@ -51,72 +51,113 @@ export function MessageList() {
     if (selectedIndex !== null) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
 
-  if (total === 0) return <div className="list-empty muted">{t('list.empty')}</div>;
   return (
-    <div
-      ref={parent}
-      className="message-list"
-      role="listbox"
-      aria-label={t('list.count', { count: total })}
-      tabIndex={0}
-      data-testid="message-list"
-    >
-      <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-        {items.map((item) => {
-          const row = rowAt(item.index);
-          const selected = item.index === selectedIndex;
-          return (
-            <div
-              key={item.key}
-              role="option"
-              aria-selected={selected}
-              tabIndex={-1}
-              className={`row${selected ? ' selected' : ''}${row && !row.seen && row.direction !== 'sent' ? ' unseen' : ''}`}
-              style={{
-                position: 'absolute',
-                top: 0,
-                left: 0,
-                right: 0,
-                height: ROW_HEIGHT,
-                transform: `translateY(${item.start}px)`,
-              }}
-              onClick={() => select(item.index)}
-              onKeyDown={() => {}}
-              data-index={item.index}
-            >
-              {row ? (
-                <>
-                  <div className="row-top">
-                    <span className="row-who">{row.correspondent ?? ''}</span>
-                    <span className="row-date">{formatListDate(row.date, now, words)}</span>
-                  </div>
-                  <div className="row-bottom">
-                    <span className="row-subject">{row.subject || t('list.noSubject')}</span>
-                    {row.hasAttachments && <PaperClip />}
-                    {(row.anomalyCount > 0 ||
-                      (row.signatureVerdict !== 'valid' && row.kind !== 'ordinary')) && (
-                      <span
-                        className="row-warn"
-                        title={t('list.warning')}
-                        role="img"
-                        aria-label={t('list.warning')}
-                      >
-                        ⚠
-                      </span>
-                    )}
-                    <StatusBadge row={row} />
-                    {row.direction !== 'sent' && row.kind !== 'ordinary' && (
-                      <span className="chip kind-chip">{t(`kind.${row.kind}`)}</span>
-                    )}
-                  </div>
-                </>
-              ) : (
-                <div className="row-loading" />
-              )}
-            </div>
-          );
-        })}
-      </div>
+    <div className="list-pane">
+      <SearchBox />
+      {total === 0 ? (
+        <div className="list-empty muted">{t('list.empty')}</div>
+      ) : (
+        <div
+          ref={parent}
+          className="message-list"
+          role="listbox"
+          aria-label={t('list.count', { count: total })}
+          tabIndex={0}
+          data-testid="message-list"
+        >
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {items.map((item) => {
+              const row = rowAt(item.index);
+              const selected = item.index === selectedIndex;
+              return (
+                <div
+                  key={item.key}
+                  role="option"
+                  aria-selected={selected}
+                  tabIndex={-1}
+                  className={`row${selected ? ' selected' : ''}${row && !row.seen && row.direction !== 'sent' ? ' unseen' : ''}`}
+                  style={{
+                    position: 'absolute',
+                    top: 0,
+                    left: 0,
+                    right: 0,
+                    height: ROW_HEIGHT,
+                    transform: `translateY(${item.start}px)`,
+                  }}
+                  onClick={() => select(item.index)}
+                  onKeyDown={() => {}}
+                  data-index={item.index}
+                >
+                  {row ? (
+                    <>
+                      <div className="row-top">
+                        <span className="row-who">{row.correspondent ?? ''}</span>
+                        <span className="row-date">{formatListDate(row.date, now, words)}</span>
+                      </div>
+                      <div className="row-bottom">
+                        <span className="row-subject">{row.subject || t('list.noSubject')}</span>
+                        {row.hasAttachments && <PaperClip />}
+                        {(row.anomalyCount > 0 ||
+                          (row.signatureVerdict !== 'valid' && row.kind !== 'ordinary')) && (
+                          <span
+                            className="row-warn"
+                            title={t('list.warning')}
+                            role="img"
+                            aria-label={t('list.warning')}
+                          >
+                            ⚠
+                          </span>
+                        )}
+                        <StatusBadge row={row} />
+                        {row.direction !== 'sent' && row.kind !== 'ordinary' && (
+                          <span className="chip kind-chip">{t(`kind.${row.kind}`)}</span>
+                        )}
+                      </div>
+                    </>
+                  ) : (
+                    <div className="row-loading" />
+                  )}
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      )}
     </div>
+  );
+}
+
+/** "/" focuses it; the list follows as the person types. */
+function SearchBox() {
+  const { t } = useTranslation();
+  const setText = useMailStore((s) => s.setText);
+  const input = useRef<HTMLInputElement>(null);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement | null;
+      if (e.key !== '/' || (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
+      e.preventDefault();
+      input.current?.focus();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+  return (
+    <input
+      ref={input}
+      type="search"
+      className="search-box"
+      placeholder={t('list.search')}
+      aria-label={t('list.search')}
+      onChange={(e) => {
+        const value = e.target.value;
+        if (timer.current) clearTimeout(timer.current);
+        timer.current = setTimeout(() => void setText(value), 200);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
+      }}
+    />
   );
 }

@@ -17,6 +17,8 @@ export const PAGE_SIZE = 200;
 interface MailState {
   bridge: PecDeskBridge | null;
   view: ViewRef;
+  /** The list's quick filter (words in subject, sender, recipients). */
+  text: string;
   smart: ViewCount[];
   mailboxes: MailboxEntry[];
   total: number;
@@ -30,6 +32,7 @@ interface MailState {
   attach(bridge: PecDeskBridge): void;
   refresh(): Promise<void>;
   setView(view: ViewRef): Promise<void>;
+  setText(text: string): Promise<void>;
   ensurePage(page: number): Promise<void>;
   rowAt(index: number): ListRow | undefined;
   select(index: number): void;
@@ -41,6 +44,7 @@ const loading = new Set<string>();
 export const useMailStore = create<MailState>((set, get) => ({
   bridge: null,
   view: { kind: 'smart', view: 'all' },
+  text: '',
   smart: [],
   mailboxes: [],
   total: 0,
@@ -67,13 +71,22 @@ export const useMailStore = create<MailState>((set, get) => ({
     set((s) => ({ generation: s.generation + 1 }));
     await get().ensurePage(0);
   },
+  async setText(text) {
+    set((s) => ({ text, selectedIndex: null, pages: new Map(), total: 0, generation: s.generation + 1 }));
+    await get().ensurePage(0);
+  },
   async ensurePage(page) {
-    const { bridge, view, pages, generation } = get();
+    const { bridge, view, pages, generation, text } = get();
     const key = `${generation}:${page}`;
     if (!bridge || pages.has(page) || loading.has(key)) return;
     loading.add(key);
     try {
-      const result = await bridge.call('messages.list', { view, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+      const result = await bridge.call('messages.list', {
+        view,
+        offset: page * PAGE_SIZE,
+        limit: PAGE_SIZE,
+        ...(text ? { text } : {}),
+      });
       if (!result.ok || get().generation !== generation) return;
       set((s) => {
         const next = new Map(s.pages);
