@@ -22,6 +22,9 @@ const accountInput = z
     imapPort: z.number().int().min(1).max(65535).optional(),
     security: z.enum(['tls', 'starttls']).optional(),
     user: z.string().max(320).optional(),
+    /** PEM file of an extra CA for the server's certificate (self-hosted servers; CLI --ca). */
+    caFile: z.string().max(4_096).optional(),
+    displayName: z.string().max(200).optional(),
   })
   .strict();
 

@@ -173,11 +173,11 @@ export function createHandlers(core: CoreServices): Handlers {
       );
       return { removed: removed.email };
     },
-    'accounts.test': async ({ password, email, preset, imapHost, imapPort, security, user }) => {
+    'accounts.test': async ({ password, email, preset, imapHost, imapPort, security, user, caFile }) => {
       // The same resolution of presets and defaults as adding, without storing anything.
       let settings: ReturnType<typeof resolveAccount>;
       try {
-        settings = resolveAccount({ email, preset, imapHost, imapPort, security, user });
+        settings = resolveAccount({ email, preset, imapHost, imapPort, security, user, caFile });
       } catch (error) {
         accountFailure(error);
       }

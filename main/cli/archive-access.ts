@@ -7,7 +7,6 @@ import { createHandlers } from '../api/handlers.ts';
 import { type ApiRegistry, createRegistry } from '../api/registry.ts';
 import { Archive } from '../archive/archive.ts';
 import { archiveTrustAnchors } from '../archive/archive-config.ts';
-import type { TrustAnchors } from '../pec/trust.ts';
 import { openSecretStore } from '../secrets/open-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { VERSION } from '../version.ts';
@@ -41,9 +40,15 @@ export function openSecrets(ctx: CliContext, io: CliIo): Promise<SecretStore> {
  * The API registry over an opened archive: CLI commands call the same handlers as the app, so
  * what they print is what the app shows.
  */
-export function archiveRegistry(opened: OpenedArchive, anchors?: TrustAnchors): ApiRegistry {
+export function archiveRegistry(opened: OpenedArchive, secrets?: SecretStore): ApiRegistry {
   return createRegistry(
-    createHandlers({ version: VERSION, archiveDir: opened.archive.dir, anchors, archive: opened.archive }),
+    createHandlers({
+      version: VERSION,
+      archiveDir: opened.archive.dir,
+      anchors: undefined,
+      archive: opened.archive,
+      ...(secrets ? { secrets } : {}),
+    }),
   );
 }
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOriginal, pecOf, scenario } from '../factory/pec-factory.ts';
 import { testPki } from '../factory/pki.ts';
 import { tempDir } from '../support/archive.ts';
-import { runPecdesk } from '../support/cli.ts';
+import { accountAddArgs, runPecdesk } from '../support/cli.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
 
 describe.runIf(dovecotAvailable)('pecdesk account / sync / messages / thread', () => {
@@ -49,23 +49,9 @@ describe.runIf(dovecotAvailable)('pecdesk account / sync / messages / thread', (
 
   it('adds an account with the password from PECDESK_PASSWORD, which never shows', async () => {
     const user = server.users[0]!;
-    const add = await pecdesk(
-      [
-        'account',
-        'add',
-        '--email',
-        user.user,
-        '--imap-host',
-        '127.0.0.1',
-        '--imap-port',
-        String(server.starttlsPort),
-        '--security',
-        'starttls',
-        '--ca',
-        server.caFile,
-      ],
-      { PECDESK_PASSWORD: user.password },
-    );
+    const add = await pecdesk(accountAddArgs(server, user.user, 'starttls'), {
+      PECDESK_PASSWORD: user.password,
+    });
     expect(add.code, add.stderr).toBe(0);
     const again = await pecdesk(['account', 'add', '--email', user.user, '--imap-host', '127.0.0.1'], {
       PECDESK_PASSWORD: 'x',
@@ -146,23 +132,9 @@ describe.runIf(dovecotAvailable)('pecdesk account / sync / messages / thread', (
 
   it('a wrong password: sync exits 1 and says auth-failed', async () => {
     const user = server.addUser('altro@pec.alfa.test');
-    await pecdesk(
-      [
-        'account',
-        'add',
-        '--email',
-        user.user,
-        '--imap-host',
-        '127.0.0.1',
-        '--imap-port',
-        String(server.tlsPort),
-        '--ca',
-        server.caFile,
-      ],
-      {
-        PECDESK_PASSWORD: 'sbagliata',
-      },
-    );
+    await pecdesk(accountAddArgs(server, user.user), {
+      PECDESK_PASSWORD: 'sbagliata',
+    });
     const sync = await pecdesk(['sync']);
     expect(sync.code).toBe(1);
     expect(sync.stderr).toMatch(/auth-failed/);

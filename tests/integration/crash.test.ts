@@ -10,7 +10,7 @@ import { Archive } from '../../main/archive/archive.ts';
 import { RECEIPT_KINDS } from '../../main/pec/kinds.ts';
 import { buildOrdinary, pecOf, scenario } from '../factory/pec-factory.ts';
 import { tempDir } from '../support/archive.ts';
-import { runPecdesk } from '../support/cli.ts';
+import { accountAddArgs, runPecdesk } from '../support/cli.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
 
 const KILLS = 50;
@@ -42,23 +42,10 @@ describe.runIf(dovecotAvailable)('crash safety', () => {
       else messages.push(pecOf(scenario(), kinds[i % kinds.length]!));
     }
     await server.append(user, 'INBOX', messages);
-    const add = await runPecdesk(
-      [
-        '--archive',
-        archiveDir,
-        'account',
-        'add',
-        '--email',
-        user.user,
-        '--imap-host',
-        '127.0.0.1',
-        '--imap-port',
-        String(server.tlsPort),
-        '--ca',
-        server.caFile,
-      ],
-      { ...env, PECDESK_PASSWORD: user.password },
-    );
+    const add = await runPecdesk(['--archive', archiveDir, ...accountAddArgs(server, user.user)], {
+      ...env,
+      PECDESK_PASSWORD: user.password,
+    });
     expect(add.code).toBe(0);
   }, 300_000);
 

@@ -28,3 +28,26 @@ export function runPecdesk(
     });
   });
 }
+
+/** `account add` arguments for a test Dovecot user (implicit TLS unless STARTTLS is asked for). */
+export function accountAddArgs(
+  server: { tlsPort: number; starttlsPort: number; caFile: string },
+  email: string,
+  security: 'tls' | 'starttls' = 'tls',
+): string[] {
+  const port = security === 'tls' ? server.tlsPort : server.starttlsPort;
+  return [
+    'account',
+    'add',
+    '--email',
+    email,
+    '--imap-host',
+    '127.0.0.1',
+    '--imap-port',
+    String(port),
+    '--security',
+    security,
+    '--ca',
+    server.caFile,
+  ];
+}

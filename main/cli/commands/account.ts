@@ -1,4 +1,3 @@
-import { AccountError, addAccount, removeAccount } from '../../accounts/account-service.ts';
 import { PRESETS } from '../../accounts/presets.ts';
 import { archiveRegistry, callApi, openArchive, openSecrets } from '../archive-access.ts';
 import { type CliCommand, CliError, type CliIo, parseCommandArgs } from '../command.ts';
@@ -78,42 +77,31 @@ export const accountCommand: CliCommand = {
       throw new CliError('--security must be tls or starttls', 2);
     const port = v['imap-port'] !== undefined ? Number(v['imap-port']) : undefined;
     if (port !== undefined && !Number.isInteger(port)) throw new CliError('--imap-port must be a number', 2);
-    const { archive, close } = await openArchive(ctx, io);
+    const opened = await openArchive(ctx, io);
     try {
-      const secrets = await openSecrets(ctx, io);
+      const registry = archiveRegistry(opened, await openSecrets(ctx, io));
       if (sub === 'remove') {
-        const row = await removeAccount(archive.db, secrets, v.email);
-        io.out(`Removed ${row.email}. Its archived messages are kept.\n`);
+        const { removed } = await callApi(registry, 'accounts.remove', { email: v.email });
+        io.out(`Removed ${removed}. Its archived messages are kept.\n`);
         return 0;
       }
-      const row = await addAccount(
-        archive.db,
-        secrets,
-        {
-          email: v.email,
-          imapHost: v['imap-host'],
-          imapPort: port,
-          security,
-          caFile: v.ca,
-          user: v.user,
-          preset: v.preset,
-          displayName: v.name,
-        },
-        await password(io, v.email),
-      );
+      const row = await callApi(registry, 'accounts.add', {
+        email: v.email,
+        password: await password(io, v.email),
+        ...(v['imap-host'] ? { imapHost: v['imap-host'] } : {}),
+        ...(port !== undefined ? { imapPort: port } : {}),
+        ...(security ? { security } : {}),
+        ...(v.ca ? { caFile: v.ca } : {}),
+        ...(v.user ? { user: v.user } : {}),
+        ...(v.preset ? { preset: v.preset } : {}),
+        ...(v.name ? { displayName: v.name } : {}),
+      });
       io.out(
-        `Added ${row.email} (${row.imapHost}:${row.imapPort}, ${row.imapSecurity}). Run "pecdesk sync" to archive its messages.\n`,
+        `Added ${row.email} (${row.imapHost}:${row.imapPort}, ${row.security}). Run "pecdesk sync" to archive its messages.\n`,
       );
       return 0;
-    } catch (error) {
-      if (error instanceof AccountError)
-        throw new CliError(
-          error.message,
-          error.code === 'invalid' || error.code === 'unknown-preset' ? 2 : 1,
-        );
-      throw error;
     } finally {
-      close();
+      opened.close();
     }
   },
 };

@@ -8,6 +8,25 @@ function same(a: ViewRef, b: ViewRef): boolean {
     : b.kind === 'mailbox' && a.mailboxId === b.mailboxId;
 }
 
+function NavItem({
+  label,
+  count,
+  active,
+  onClick,
+}: {
+  label: string;
+  count: number;
+  active: boolean;
+  onClick: () => void;
+}) {
+  return (
+    <button type="button" className={active ? 'nav-item active' : 'nav-item'} onClick={onClick}>
+      <span>{label}</span>
+      {count > 0 && <span className="count">{count.toLocaleString('it-IT')}</span>}
+    </button>
+  );
+}
+
 export function Sidebar({ onAccounts, onInspect }: { onAccounts: () => void; onInspect: () => void }) {
   const { t, i18n } = useTranslation();
   const smart = useMailStore((s) => s.smart);
@@ -23,15 +42,12 @@ export function Sidebar({ onAccounts, onInspect }: { onAccounts: () => void; onI
           const ref: ViewRef = { kind: 'smart', view: v.view };
           return (
             <li key={v.view}>
-              <button
-                type="button"
-                className={same(view, ref) ? 'nav-item active' : 'nav-item'}
+              <NavItem
+                label={t(`nav.${v.view}`)}
+                count={v.total}
+                active={same(view, ref)}
                 onClick={() => void setView(ref)}
-                data-view={v.view}
-              >
-                <span>{t(`nav.${v.view}`)}</span>
-                {v.total > 0 && <span className="count">{v.total.toLocaleString('it-IT')}</span>}
-              </button>
+              />
             </li>
           );
         })}
@@ -46,16 +62,12 @@ export function Sidebar({ onAccounts, onInspect }: { onAccounts: () => void; onI
                 const ref: ViewRef = { kind: 'mailbox', mailboxId: m.id };
                 return (
                   <li key={m.id}>
-                    <button
-                      type="button"
-                      className={same(view, ref) ? 'nav-item active' : 'nav-item'}
+                    <NavItem
+                      label={folderName(m.path, m.name)}
+                      count={m.messageCount}
+                      active={same(view, ref)}
                       onClick={() => void setView(ref)}
-                    >
-                      <span>{folderName(m.path, m.name)}</span>
-                      {m.messageCount > 0 && (
-                        <span className="count muted">{m.messageCount.toLocaleString('it-IT')}</span>
-                      )}
-                    </button>
+                    />
                   </li>
                 );
               })}
