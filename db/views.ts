@@ -27,7 +27,7 @@ export interface ListRow {
   failedCount: number;
 }
 
-const ROW_SELECT = `
+export const ROW_SELECT = `
   m.id, m.thread_id AS threadId, m.kind, coalesce(m.original_subject, m.subject) AS subject,
   CASE WHEN t.direction = 'sent' THEN (SELECT group_concat(address, ', ') FROM thread_recipients r WHERE r.thread_id = t.id)
        ELSE coalesce(m.certified_sender, m.original_from, m.from_address) END AS correspondent,
@@ -73,32 +73,15 @@ function viewFilter(view: ViewRef): { sql: string; params: unknown[] } {
   }
 }
 
-/**
- * A quick filter of the list by words in the subject, the sender and the recipients (every word
- * must appear; case and accents as SQLite's LIKE folds them). Full-text search over bodies and
- * attachments is the search module's job; this keeps the list usable until it is there.
- */
-function textFilter(text: string | undefined): { sql: string; params: unknown[] } {
-  const words = (text ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
-  if (words.length === 0) return { sql: '1', params: [] };
-  const one = `(coalesce(m.original_subject, m.subject, '') || ' ' || coalesce(m.certified_sender, '') || ' ' || coalesce(m.original_from, '') || ' ' || coalesce(m.from_address, '') || ' ' || coalesce((SELECT group_concat(address, ' ') FROM thread_recipients r WHERE r.thread_id = m.thread_id), '')) LIKE ? ESCAPE '\\'`;
-  return {
-    sql: words.map(() => one).join(' AND '),
-    params: words.map((w) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`),
-  };
-}
-
 export function listView(
   db: Db,
   view: ViewRef,
   offset: number,
   limit: number,
-  text?: string,
 ): { total: number; rows: ListRow[] } {
   const filter = viewFilter(view);
-  const words = textFilter(text);
-  const params = [...filter.params, ...words.params];
-  const from = `FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE ${LISTED} AND ${filter.sql} AND ${words.sql}`;
+  const params = filter.params;
+  const from = `FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE ${LISTED} AND ${filter.sql}`;
   const total = (db.$client.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
   const rows = db.$client
     .prepare(`SELECT ${ROW_SELECT} ${from} ORDER BY m.sort_date DESC, m.id DESC LIMIT ? OFFSET ?`)

@@ -4,7 +4,11 @@
  * ApiResponse, never as thrown errors (Signal Desktop's pattern).
  */
 import { z } from 'zod';
+import type { SearchHit } from '../../db/search.ts';
 import type { ListRow, MailboxEntry, ViewCount } from '../../db/views.ts';
+
+export type { SearchHit } from '../../db/search.ts';
+
 import type { InspectResult } from '../pec/inspect.ts';
 
 export type { ListRow, MailboxEntry, SmartView, ViewCount, ViewRef } from '../../db/views.ts';
@@ -49,8 +53,6 @@ export const argSchemas = {
       ]),
       offset: z.number().int().min(0),
       limit: z.number().int().min(0).max(500),
-      /** Words that subject, sender or recipients must contain. */
-      text: z.string().max(500).optional(),
     })
     .strict(),
   'messages.get': z.object({ id: z.number().int().positive() }).strict(),
@@ -66,6 +68,15 @@ export const argSchemas = {
   'sync.now': z.object({}).strict(),
   'demo.open': z.object({}).strict(),
   'demo.close': z.object({}).strict(),
+  'search.query': z
+    .object({
+      /** The search language of main/search/query.ts; anything typed is accepted. */
+      text: z.string().max(10_000),
+      sort: z.enum(['date', 'relevance']).default('date'),
+      offset: z.number().int().min(0),
+      limit: z.number().int().min(0).max(500),
+    })
+    .strict(),
   'attachments.get': z
     .object({ messageId: z.number().int().positive(), index: z.number().int().min(0).max(10_000) })
     .strict(),
@@ -157,6 +168,7 @@ export interface ApiResults {
   'sync.now': { started: number };
   'attachments.get': { filename: string | null; contentType: string; contentBase64: string };
   'demo.open': { archiveDir: string };
+  'search.query': { total: number; hits: SearchHit[] };
   'demo.close': { archiveDir: string };
 }
 

@@ -4,6 +4,7 @@
  */
 import { findAccount, listAccounts } from '../../db/accounts.ts';
 import { countMessages, getMessage, messageLocationsOf, threadMembers } from '../../db/messages.ts';
+import { searchMessages } from '../../db/search.ts';
 import { findThread, getThread, threadRecipientsOf } from '../../db/threads.ts';
 import { listView, mailboxEntries, smartViewCounts } from '../../db/views.ts';
 import {
@@ -18,6 +19,7 @@ import { createDemoArchive } from '../demo/demo-archive.ts';
 import { inspectMessage, originalBytes } from '../pec/inspect.ts';
 import { readAttachment, readOriginal } from '../pec/original.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
+import { parseQuery, toFtsMatch } from '../search/query.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { classifyImapError, connectImap } from '../sync/imap-connect.ts';
 import type { SyncService } from '../sync/sync-service.ts';
@@ -124,6 +126,16 @@ export function createHandlers(core: CoreServices): Handlers {
     },
     'messages.list': async ({ view, offset, limit }) =>
       listView(need(core.archive, 'archive').db, view, offset, limit),
+    'search.query': async ({ text, sort, offset, limit }) => {
+      const parsed = parseQuery(text);
+      return searchMessages(need(core.archive, 'archive').db, {
+        match: toFtsMatch(parsed),
+        filters: parsed.filters,
+        sort,
+        offset,
+        limit,
+      });
+    },
     'messages.get': async ({ id }) => {
       const archive = need(core.archive, 'archive');
       const row = getMessage(archive.db, id);

@@ -17,6 +17,7 @@ export const API_METHODS = [
   'attachments.get',
   'demo.open',
   'demo.close',
+  'search.query',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

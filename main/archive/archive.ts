@@ -17,6 +17,7 @@ import {
   unthreadedByPecIds,
   upsertLocation,
 } from '../../db/messages.ts';
+import { indexMessage } from '../../db/search.ts';
 import { createThread, findThread, saveThreadSummary } from '../../db/threads.ts';
 import type { EventBus } from '../api/events.ts';
 import { inspectMessage } from '../pec/inspect.ts';
@@ -105,6 +106,7 @@ export class Archive {
         if (id === undefined) {
           const rec = records.get(hash)!;
           id = insertMessage(this.db, rec.row, rec.attachments);
+          indexMessage(this.db, id, rec.searchText);
           known.set(hash, id);
           created = true;
           kind = rec.row.kind;

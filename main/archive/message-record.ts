@@ -27,7 +27,20 @@ function fromParts(from: string | null): { address: string | null; name: string 
 export interface MessageRecord {
   row: NewMessage;
   attachments: NewAttachment[];
+  /** What full-text search indexes for this message (db/search.ts). */
+  searchText: SearchText;
 }
+
+export interface SearchText {
+  subject: string;
+  sender: string;
+  recipients: string;
+  body: string;
+  attachments: string;
+}
+
+/** Index at most this much body text per message: enough for any real PEC, bounded for junk. */
+const MAX_BODY_CHARS = 200_000;
 
 /**
  * @param own the message parsed as ordinary mail, for non-PEC messages (their own subject,
@@ -83,8 +96,22 @@ export function toMessageRecord(
       r.date ??
       archivedAt,
   };
+  const join = (...parts: (string | null | undefined)[]) => parts.filter(Boolean).join(' ');
+  const searchText: SearchText = {
+    subject: join(row.originalSubject, pecSubject !== row.originalSubject ? pecSubject : null),
+    // The certified sender and the original's From; never the provider's posta-certificata@.
+    sender: join(r.certData?.sender, original?.from, isPecKind(r.kind as MessageKind) ? null : r.from),
+    recipients: join(
+      ...(r.certData?.recipients.map((x) => x.address) ?? []),
+      ...(original?.to ?? []),
+      ...(original?.cc ?? []),
+    ),
+    body: (original?.text ?? '').slice(0, MAX_BODY_CHARS),
+    attachments: join(...files.map((a) => a.filename)),
+  };
   return {
     row,
+    searchText,
     attachments: files.map((a) => ({
       filename: a.filename,
       contentType: a.contentType,

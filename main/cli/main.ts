@@ -10,10 +10,18 @@ import { type CliCommand, type CliContext, CliError, type CliIo } from './comman
 import { accountCommand } from './commands/account.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { messagesCommand } from './commands/messages.ts';
+import { searchCommand } from './commands/search.ts';
 import { syncCommand } from './commands/sync.ts';
 import { threadCommand } from './commands/thread.ts';
 
-const COMMANDS: CliCommand[] = [accountCommand, syncCommand, messagesCommand, threadCommand, inspectCommand];
+const COMMANDS: CliCommand[] = [
+  accountCommand,
+  syncCommand,
+  messagesCommand,
+  threadCommand,
+  searchCommand,
+  inspectCommand,
+];
 
 export function usage(): string {
   const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(44)} ${c.summary}`);

@@ -116,6 +116,10 @@ describe.runIf(dovecotAvailable)('pecdesk account / sync / messages / thread', (
     ).toBe(true);
     const byMsgid = JSON.parse((await pecdesk(['thread', s.msgid, '--json'])).stdout);
     expect(byMsgid.id).toBe(thread.id);
+    const found = JSON.parse((await pecdesk(['search', 'perche fornitura', '--json'])).stdout);
+    expect(found.total).toBe(1);
+    expect(found.hits[0]).toMatchObject({ threadId: thread.id, threadState: 'delivered' });
+    expect((await pecdesk(['search', '"unbalanced NEAR('])).code).toBe(0);
   });
 
   it('a second sync with nothing new is quick and changes nothing; remove keeps the archive', async () => {

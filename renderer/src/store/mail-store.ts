@@ -81,12 +81,14 @@ export const useMailStore = create<MailState>((set, get) => ({
     if (!bridge || pages.has(page) || loading.has(key)) return;
     loading.add(key);
     try {
-      const result = await bridge.call('messages.list', {
-        view,
-        offset: page * PAGE_SIZE,
-        limit: PAGE_SIZE,
-        ...(text ? { text } : {}),
-      });
+      // Typed words search the whole archive (FTS5); otherwise the list is the chosen view.
+      const result = text
+        ? await bridge
+            .call('search.query', { text, sort: 'date', offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+            .then((r) =>
+              r.ok ? { ok: true as const, value: { total: r.value.total, rows: r.value.hits } } : r,
+            )
+        : await bridge.call('messages.list', { view, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       if (!result.ok || get().generation !== generation) return;
       set((s) => {
         const next = new Map(s.pages);

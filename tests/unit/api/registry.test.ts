@@ -20,6 +20,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'attachments.get': unused,
     'demo.open': unused,
     'demo.close': unused,
+    'search.query': unused,
     'app.info': async (_a, caller) => ({
       name: 'PecDesk',
       version: '1',
