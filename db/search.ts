@@ -6,6 +6,7 @@
 import type { SearchText } from '../main/archive/message-record.ts';
 import type { SearchFilters } from '../main/search/query.ts';
 import type { Db } from './database.ts';
+import type { MessageRow } from './messages.ts';
 import { type ListRow, ROW_SELECT } from './views.ts';
 
 export function indexMessage(db: Db, messageId: number, text: SearchText): void {
@@ -14,6 +15,33 @@ export function indexMessage(db: Db, messageId: number, text: SearchText): void 
       'INSERT INTO message_fts(rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)',
     )
     .run(messageId, text.subject, text.sender, text.recipients, text.body, text.attachments);
+}
+
+/** Messages with no full-text row yet, oldest first. */
+export type UnindexedMessage = Pick<
+  MessageRow,
+  'id' | 'objectHash' | 'archivedAt' | 'subject' | 'originalSubject'
+>;
+
+export function missingFromIndex(db: Db, limit: number): UnindexedMessage[] {
+  return db.$client
+    .prepare(
+      `SELECT id, object_hash AS objectHash, archived_at AS archivedAt, subject, original_subject AS originalSubject
+       FROM messages WHERE id NOT IN (SELECT rowid FROM message_fts) ORDER BY id LIMIT ?`,
+    )
+    .all(limit) as UnindexedMessage[];
+}
+
+export function countMissingFromIndex(db: Db): number {
+  return (
+    db.$client
+      .prepare('SELECT count(*) AS n FROM messages WHERE id NOT IN (SELECT rowid FROM message_fts)')
+      .get() as { n: number }
+  ).n;
+}
+
+export function emptySearchText(subject: string | null): SearchText {
+  return { subject: subject ?? '', sender: '', recipients: '', body: '', attachments: '' };
 }
 
 export interface SearchHit extends ListRow {

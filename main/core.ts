@@ -57,6 +57,16 @@ export async function openCore(options: CoreOptions): Promise<Core> {
           void services.sync.syncAccount(account, true);
       }
       events.emit('archive.changed', { created: 0, threads: [] });
+      const opened = services.archive;
+      // In the background: the app is usable at once, search completes as the index fills.
+      void opened
+        .backfillSearchIndex((done, total) => events.emit('search.backfill', { done, total }))
+        .then((n) => {
+          if (n > 0) events.emit('archive.changed', { created: 0, threads: [] });
+        })
+        .catch((error: Error) => {
+          if (services.archive === opened) console.error(`search index back-fill stopped: ${error.message}`);
+        });
     },
   };
   await services.switchArchive!(options.archiveDir);

@@ -204,6 +204,8 @@ export interface ApiEvents {
   'archive.changed': { created: number; threads: number[] };
   'sync.progress': SyncProgress;
   'sync.state': SyncStateEvent;
+  /** Messages archived before the full-text index existed, being added to it. */
+  'search.backfill': { done: number; total: number };
 }
 
 export type Transport = 'ipc' | 'http' | 'cli';

@@ -21,7 +21,13 @@ export const API_METHODS = [
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 
-export const API_EVENTS = ['app.notice', 'archive.changed', 'sync.progress', 'sync.state'] as const;
+export const API_EVENTS = [
+  'app.notice',
+  'archive.changed',
+  'sync.progress',
+  'sync.state',
+  'search.backfill',
+] as const;
 export type ApiEventName = (typeof API_EVENTS)[number];
 
 export function isApiMethod(name: unknown): name is ApiMethod {

@@ -17,7 +17,7 @@ import {
   unthreadedByPecIds,
   upsertLocation,
 } from '../../db/messages.ts';
-import { indexMessage } from '../../db/search.ts';
+import { countMissingFromIndex, emptySearchText, indexMessage, missingFromIndex } from '../../db/search.ts';
 import { createThread, findThread, saveThreadSummary } from '../../db/threads.ts';
 import type { EventBus } from '../api/events.ts';
 import { inspectMessage } from '../pec/inspect.ts';
@@ -125,6 +125,41 @@ export class Archive {
     if (createdCount > 0)
       this.options.events?.emit('archive.changed', { created: createdCount, threads: [...touched] });
     return outcomes;
+  }
+
+  /**
+   * Puts into the full-text index the messages that are not in it (archives made before the index
+   * existed). Resumable by construction: each call looks for what is still missing, in batches,
+   * each committed on its own; a message whose object cannot be read is indexed by its row alone.
+   */
+  async backfillSearchIndex(
+    onProgress: (done: number, total: number) => void = () => {},
+    batch = 200,
+  ): Promise<number> {
+    const total = countMissingFromIndex(this.db);
+    let done = 0;
+    if (total === 0) return 0;
+    onProgress(0, total);
+    for (;;) {
+      const rows = missingFromIndex(this.db, batch);
+      if (rows.length === 0) break;
+      const texts = await Promise.all(
+        rows.map(async (row) => {
+          const raw = await this.objects.get(row.objectHash).catch(() => null);
+          return raw
+            ? (await this.record(raw, row.archivedAt)).searchText
+            : emptySearchText(row.originalSubject ?? row.subject);
+        }),
+      );
+      this.db.$client.transaction(() => {
+        rows.forEach((row, i) => {
+          indexMessage(this.db, row.id, texts[i]!);
+        });
+      })();
+      done += rows.length;
+      onProgress(done, total);
+    }
+    return done;
   }
 
   private async record(raw: Buffer, archivedAt: string) {
