@@ -73,16 +73,28 @@ function viewFilter(view: ViewRef): { sql: string; params: unknown[] } {
   }
 }
 
+function viewFrom(view: ViewRef): { from: string; params: unknown[] } {
+  const filter = viewFilter(view);
+  return {
+    from: `FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE ${LISTED} AND ${filter.sql}`,
+    params: filter.params,
+  };
+}
+
+/** How many list rows a view has, without reading them. */
+export function countView(db: Db, view: ViewRef): number {
+  const { from, params } = viewFrom(view);
+  return (db.$client.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
+}
+
 export function listView(
   db: Db,
   view: ViewRef,
   offset: number,
   limit: number,
 ): { total: number; rows: ListRow[] } {
-  const filter = viewFilter(view);
-  const params = filter.params;
-  const from = `FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE ${LISTED} AND ${filter.sql}`;
-  const total = (db.$client.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
+  const { from, params } = viewFrom(view);
+  const total = countView(db, view);
   const rows = db.$client
     .prepare(`SELECT ${ROW_SELECT} ${from} ORDER BY m.sort_date DESC, m.id DESC LIMIT ? OFFSET ?`)
     .all(...params, limit, offset) as (Omit<ListRow, 'hasAttachments' | 'seen'> & {
@@ -104,7 +116,7 @@ export function smartViewCounts(db: Db): ViewCount[] {
   return (['all', 'to-handle', 'awaiting-delivery', 'delivery-failures', 'anomalies'] as const).map(
     (view) => ({
       view,
-      total: listView(db, { kind: 'smart', view }, 0, 0).total,
+      total: countView(db, { kind: 'smart', view }),
     }),
   );
 }

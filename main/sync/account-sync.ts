@@ -5,7 +5,6 @@
  */
 import type { ImapFlow } from 'imapflow';
 import { type AccountRow, type MailboxRow, mailboxesOf, upsertMailbox } from '../../db/accounts.ts';
-import type { SyncErrorCode } from '../api/contract.ts';
 import type { Archive } from '../archive/archive.ts';
 import { type FolderProgress, syncFolder } from './folder-sync.ts';
 import { classifyImapError, connectImap, SyncError } from './imap-connect.ts';
@@ -165,5 +164,3 @@ export class AccountSync {
     });
   }
 }
-
-export type { SyncErrorCode };

@@ -36,6 +36,11 @@ export function App() {
   const connected = useAppStore((s) => s.connected);
   const info = useAppStore((s) => s.info);
   const setDemo = useAppStore((s) => s.setDemo);
+  /** Into the demo archive or back: the list starts again from all mailboxes. */
+  const switchDemo = async (open: boolean) => {
+    await setDemo(open);
+    await useMailStore.getState().setView({ kind: 'smart', view: 'all' });
+  };
   const [screen, setScreen] = useState<Screen>('mail');
   useListKeys(screen === 'mail');
   useEffect(() => {
@@ -70,12 +75,7 @@ export function App() {
       {info?.demo && (
         <p className="banner banner-warn demo-banner" role="status">
           {t('demo.banner')}{' '}
-          <button
-            type="button"
-            onClick={() =>
-              void setDemo(false).then(() => useMailStore.getState().setView({ kind: 'smart', view: 'all' }))
-            }
-          >
+          <button type="button" onClick={() => void switchDemo(false)}>
             {t('demo.close')}
           </button>
         </p>
@@ -99,14 +99,7 @@ export function App() {
                   <button type="button" className="primary" onClick={() => setScreen('accounts')}>
                     {t('welcome.add')}
                   </button>
-                  <button
-                    type="button"
-                    onClick={() =>
-                      void setDemo(true).then(() =>
-                        useMailStore.getState().setView({ kind: 'smart', view: 'all' }),
-                      )
-                    }
-                  >
+                  <button type="button" onClick={() => void switchDemo(true)}>
                     {t('welcome.demo')}
                   </button>
                 </div>
