@@ -4,6 +4,7 @@
  * Timestamps are ISO 8601 strings in UTC; the raw .eml is the legal original and lives in the
  * object store, addressed by `objectHash`.
  */
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 export const accounts = sqliteTable('accounts', {
@@ -98,6 +99,11 @@ export const messages = sqliteTable(
     sortDate: text('sort_date').notNull().default(''),
     /** Change sequence number: bumped on insert and on every change, for derived caches. */
     seq: integer('seq').notNull(),
+    /**
+     * Which version of the full-text extraction indexed this message (db/search.ts
+     * SEARCH_VERSION); older ones are re-indexed by the background back-fill.
+     */
+    searchVersion: integer('search_version').notNull().default(0),
   },
   (t) => [
     uniqueIndex('messages_object_hash').on(t.objectHash),
@@ -109,6 +115,7 @@ export const messages = sqliteTable(
     index('messages_identificativo').on(t.identificativo),
     index('messages_seq').on(t.seq),
     index('messages_sort_date').on(t.sortDate),
+    index('messages_search_stale').on(t.id).where(sql`search_version < 2`),
   ],
 );
 
@@ -142,6 +149,10 @@ export const attachments = sqliteTable(
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
     nested: text('nested'),
+    /** How its text reached the search index: ok, empty (no text, e.g. a scan), unsupported, failed. */
+    textStatus: text('text_status', { enum: ['ok', 'empty', 'unsupported', 'failed'] }),
+    /** Why extraction failed (English, for the log and the details pane). */
+    textError: text('text_error'),
   },
   (t) => [index('attachments_message').on(t.messageId)],
 );
@@ -198,4 +209,15 @@ export const threadRecipients = sqliteTable(
 export const meta = sqliteTable('meta', {
   key: text('key').primaryKey(),
   value: text('value').notNull(),
+});
+
+/** A search a person keeps: shown as a smart view, suggested as they type. */
+export const savedSearches = sqliteTable('saved_searches', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  query: text('query').notNull(),
+  sort: text('sort', { enum: ['date', 'relevance'] })
+    .notNull()
+    .default('date'),
+  createdAt: text('created_at').notNull(),
 });

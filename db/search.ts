@@ -9,6 +9,14 @@ import type { Db } from './database.ts';
 import type { MessageRow } from './messages.ts';
 import { type ListRow, ROW_SELECT } from './views.ts';
 
+/**
+ * The version of what ingest puts in the index: 2 added attachment text. Messages indexed by an
+ * older version are re-indexed in the background (staleInIndex). The partial index
+ * messages_search_stale (db/schema.ts) is written with this number: change both together.
+ */
+export const SEARCH_VERSION = 2;
+
+/** At ingest, in the message's transaction; the row is inserted with searchVersion = SEARCH_VERSION. */
 export function indexMessage(db: Db, messageId: number, text: SearchText): void {
   db.$client
     .prepare(
@@ -17,26 +25,54 @@ export function indexMessage(db: Db, messageId: number, text: SearchText): void 
     .run(messageId, text.subject, text.sender, text.recipients, text.body, text.attachments);
 }
 
-/** Messages with no full-text row yet, oldest first. */
-export type UnindexedMessage = Pick<
+export interface AttachmentTextStatus {
+  textStatus: 'ok' | 'empty' | 'unsupported' | 'failed';
+  textError: string | null;
+}
+
+/** Replaces a message's index entry (back-fill), with what extraction said of each attachment. */
+export function reindexMessage(
+  db: Db,
+  messageId: number,
+  text: SearchText,
+  attachmentStatus: readonly AttachmentTextStatus[],
+): void {
+  db.$client.prepare('DELETE FROM message_fts WHERE rowid = ?').run(messageId);
+  indexMessage(db, messageId, text);
+  db.$client.prepare(`UPDATE messages SET search_version = ${SEARCH_VERSION} WHERE id = ?`).run(messageId);
+  const ids = db.$client
+    .prepare('SELECT id FROM attachments WHERE message_id = ? ORDER BY id')
+    .pluck()
+    .all(messageId) as number[];
+  const update = db.$client.prepare('UPDATE attachments SET text_status = ?, text_error = ? WHERE id = ?');
+  ids.forEach((id, i) => {
+    const s = attachmentStatus[i];
+    if (s) update.run(s.textStatus, s.textError, id);
+  });
+}
+
+/** Messages indexed by an older version (or not at all), oldest first. */
+export type StaleMessage = Pick<
   MessageRow,
   'id' | 'objectHash' | 'archivedAt' | 'subject' | 'originalSubject'
 >;
 
-export function missingFromIndex(db: Db, limit: number): UnindexedMessage[] {
+export function staleInIndex(db: Db, limit: number): StaleMessage[] {
   return db.$client
     .prepare(
       `SELECT id, object_hash AS objectHash, archived_at AS archivedAt, subject, original_subject AS originalSubject
-       FROM messages WHERE id NOT IN (SELECT rowid FROM message_fts) ORDER BY id LIMIT ?`,
+       FROM messages WHERE search_version < ${SEARCH_VERSION} ORDER BY id LIMIT ?`,
     )
-    .all(limit) as UnindexedMessage[];
+    .all(limit) as StaleMessage[];
 }
 
-export function countMissingFromIndex(db: Db): number {
+export function countStaleInIndex(db: Db): number {
   return (
     db.$client
-      .prepare('SELECT count(*) AS n FROM messages WHERE id NOT IN (SELECT rowid FROM message_fts)')
-      .get() as { n: number }
+      .prepare(`SELECT count(*) AS n FROM messages WHERE search_version < ${SEARCH_VERSION}`)
+      .get() as {
+      n: number;
+    }
   ).n;
 }
 

@@ -17,14 +17,24 @@ import {
   unthreadedByPecIds,
   upsertLocation,
 } from '../../db/messages.ts';
-import { countMissingFromIndex, emptySearchText, indexMessage, missingFromIndex } from '../../db/search.ts';
+import {
+  countStaleInIndex,
+  emptySearchText,
+  indexMessage,
+  reindexMessage,
+  SEARCH_VERSION,
+  staleInIndex,
+} from '../../db/search.ts';
 import { createThread, findThread, saveThreadSummary } from '../../db/threads.ts';
 import type { EventBus } from '../api/events.ts';
-import { inspectMessage } from '../pec/inspect.ts';
+import { type InspectResult, inspectMessage, originalBytes } from '../pec/inspect.ts';
 import { isPecKind, type MessageKind } from '../pec/kinds.ts';
-import { readOriginal } from '../pec/original.ts';
+import { type OriginalMessage, readAttachments, readOriginal } from '../pec/original.ts';
 import { reconcile, type ThreadMember } from '../pec/reconcile.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
+import type { ExtractedText } from '../search/extract/attachment-text.ts';
+import { TextExtractor } from '../search/extract/extractor.ts';
+import { detectFormat } from '../search/extract/formats.ts';
 import { toMessageRecord } from './message-record.ts';
 import { ObjectStore } from './object-store.ts';
 
@@ -43,6 +53,8 @@ export interface IngestOutcome {
 export interface ArchiveOptions {
   anchors?: TrustAnchors;
   events?: EventBus;
+  /** Reads attachment text for search; by default the archive runs its own. */
+  extractor?: TextExtractor;
 }
 
 const PARSE_CONCURRENCY = 4;
@@ -50,6 +62,8 @@ const PARSE_CONCURRENCY = 4;
 export class Archive {
   readonly db: Db;
   readonly objects: ObjectStore;
+  private readonly extractor: TextExtractor;
+  private readonly ownsExtractor: boolean;
 
   private constructor(
     readonly dir: string,
@@ -57,6 +71,8 @@ export class Archive {
   ) {
     this.db = openDatabase(join(dir, 'archive.db'));
     this.objects = new ObjectStore(join(dir, 'objects'));
+    this.ownsExtractor = !options.extractor;
+    this.extractor = options.extractor ?? new TextExtractor();
   }
 
   static open(dir: string, options: ArchiveOptions = {}): Archive {
@@ -70,6 +86,7 @@ export class Archive {
 
   close(): void {
     this.db.$client.close();
+    if (this.ownsExtractor) void this.extractor.close();
   }
 
   /**
@@ -105,7 +122,7 @@ export class Archive {
         let threadId: number | null = null;
         if (id === undefined) {
           const rec = records.get(hash)!;
-          id = insertMessage(this.db, rec.row, rec.attachments);
+          id = insertMessage(this.db, { ...rec.row, searchVersion: SEARCH_VERSION }, rec.attachments);
           indexMessage(this.db, id, rec.searchText);
           known.set(hash, id);
           created = true;
@@ -128,32 +145,38 @@ export class Archive {
   }
 
   /**
-   * Puts into the full-text index the messages that are not in it (archives made before the index
-   * existed). Resumable by construction: each call looks for what is still missing, in batches,
-   * each committed on its own; a message whose object cannot be read is indexed by its row alone.
+   * Brings the full-text index up to date for messages indexed by an older version, or not at all
+   * (archives made before the index, or before attachment text). Resumable by construction: each
+   * call looks for what is still stale, in batches, each committed on its own; a message whose
+   * object cannot be read is indexed by its row alone.
    */
   async backfillSearchIndex(
     onProgress: (done: number, total: number) => void = () => {},
-    batch = 200,
+    batch = 100,
   ): Promise<number> {
-    const total = countMissingFromIndex(this.db);
+    const total = countStaleInIndex(this.db);
     let done = 0;
     if (total === 0) return 0;
     onProgress(0, total);
     for (;;) {
-      const rows = missingFromIndex(this.db, batch);
+      const rows = staleInIndex(this.db, batch);
       if (rows.length === 0) break;
-      const texts = await Promise.all(
-        rows.map(async (row) => {
-          const raw = await this.objects.get(row.objectHash).catch(() => null);
-          return raw
-            ? (await this.record(raw, row.archivedAt)).searchText
-            : emptySearchText(row.originalSubject ?? row.subject);
-        }),
-      );
+      const records = await mapLimit(rows, PARSE_CONCURRENCY, async (row) => {
+        const raw = await this.objects.get(row.objectHash).catch(() => null);
+        return raw ? await this.record(raw, row.archivedAt) : null;
+      });
       this.db.$client.transaction(() => {
         rows.forEach((row, i) => {
-          indexMessage(this.db, row.id, texts[i]!);
+          const rec = records[i];
+          reindexMessage(
+            this.db,
+            row.id,
+            rec?.searchText ?? emptySearchText(row.originalSubject ?? row.subject),
+            rec?.attachments.map((a) => ({
+              textStatus: a.textStatus ?? 'unsupported',
+              textError: a.textError ?? null,
+            })) ?? [],
+          );
         });
       })();
       done += rows.length;
@@ -168,7 +191,28 @@ export class Archive {
       this.options.anchors ? { anchors: this.options.anchors } : {},
     );
     const own = inspected.kind === 'ordinary' ? await readOriginal(raw) : null;
-    return toMessageRecord(inspected, own?.ok ? own.value : null, archivedAt);
+    const original = own?.ok ? own.value : null;
+    const texts = await this.attachmentTexts(raw, inspected, original);
+    return toMessageRecord(inspected, original, archivedAt, texts);
+  }
+
+  /** The text of each attachment of the original, read in the extraction worker. */
+  private async attachmentTexts(
+    raw: Buffer,
+    inspected: InspectResult,
+    own: OriginalMessage | null,
+  ): Promise<(ExtractedText | null)[]> {
+    const listed = (isPecKind(inspected.kind as MessageKind) ? inspected.original : own)?.attachments ?? [];
+    if (listed.length === 0) return [];
+    const source = inspected.kind === 'ordinary' ? raw : originalBytes(raw);
+    const files = await readAttachments(source);
+    return Promise.all(
+      listed.map(async (_, i) => {
+        const file = files[i];
+        if (!file || !detectFormat(file)) return null;
+        return this.extractor.extract(file);
+      }),
+    );
   }
 
   /** Puts a new message in its PEC thread, creating the thread and adopting earlier arrivals. */

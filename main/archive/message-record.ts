@@ -5,6 +5,7 @@ import type { NewAttachment, NewMessage } from '../../db/messages.ts';
 import type { InspectResult } from '../pec/inspect.ts';
 import { isPecKind, type MessageKind, matchSubjectPrefix } from '../pec/kinds.ts';
 import type { OriginalMessage } from '../pec/original.ts';
+import type { ExtractedText } from '../search/extract/attachment-text.ts';
 
 /** Message-IDs compared as written, angle brackets normalised: providers keep the author's exact id. */
 export function normaliseMessageId(id: string | null | undefined): string | null {
@@ -41,15 +42,20 @@ export interface SearchText {
 
 /** Index at most this much body text per message: enough for any real PEC, bounded for junk. */
 const MAX_BODY_CHARS = 200_000;
+/** And this much attachment text, all attachments together. */
+const MAX_ATTACHMENT_CHARS = 1_000_000;
 
 /**
  * @param own the message parsed as ordinary mail, for non-PEC messages (their own subject,
  * sender and attachments); the original of a PEC comes from its postacert.eml.
+ * @param texts the text read from each attachment of the original, in order (extract/); missing
+ * when there was nothing to read.
  */
 export function toMessageRecord(
   r: InspectResult,
   own: OriginalMessage | null,
   archivedAt: string,
+  texts: readonly (ExtractedText | null)[] = [],
 ): MessageRecord {
   const from = fromParts(r.from);
   const original = isPecKind(r.kind as MessageKind) ? r.original : own;
@@ -107,17 +113,22 @@ export function toMessageRecord(
       ...(original?.cc ?? []),
     ),
     body: (original?.text ?? '').slice(0, MAX_BODY_CHARS),
-    attachments: join(...files.map((a) => a.filename)),
+    attachments: join(...files.map((a) => a.filename), ...texts.map((t) => t?.text)).slice(
+      0,
+      MAX_ATTACHMENT_CHARS,
+    ),
   };
   return {
     row,
     searchText,
-    attachments: files.map((a) => ({
+    attachments: files.map((a, i) => ({
       filename: a.filename,
       contentType: a.contentType,
       size: a.size,
       sha256: a.sha256,
       nested: a.nested,
+      textStatus: texts[i]?.status ?? 'unsupported',
+      textError: texts[i]?.error ?? null,
     })),
   };
 }

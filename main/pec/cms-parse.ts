@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 
-interface Tlv {
+export interface Tlv {
   tag: number;
   /** Offset of the tag byte. */
   start: number;
@@ -20,7 +20,7 @@ interface Tlv {
   end: number;
 }
 
-function readTlv(buf: Buffer, offset: number): Tlv | null {
+export function readTlv(buf: Buffer, offset: number): Tlv | null {
   if (offset + 2 > buf.length) return null;
   const tag = buf[offset]!;
   if ((tag & 0x1f) === 0x1f) return null; // high tag numbers do not occur here
@@ -38,7 +38,7 @@ function readTlv(buf: Buffer, offset: number): Tlv | null {
   return end > buf.length ? null : { tag, start: offset, contentStart: i, end };
 }
 
-function children(buf: Buffer, parent: Tlv): Tlv[] | null {
+export function children(buf: Buffer, parent: Tlv): Tlv[] | null {
   const out: Tlv[] = [];
   let at = parent.contentStart;
   while (at < parent.end) {

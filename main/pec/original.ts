@@ -91,14 +91,22 @@ export interface AttachmentContent {
 
 /** The bytes of one attachment of a message (by its position in `attachments`), for saving. */
 export async function readAttachment(bytes: Uint8Array, index: number): Promise<AttachmentContent | null> {
+  return (await readAttachments(bytes))[index] ?? null;
+}
+
+/** Every attachment's bytes, in the order of `attachments`; none when the message is unreadable. */
+export async function readAttachments(bytes: Uint8Array): Promise<AttachmentContent[]> {
   try {
     const mail = await simpleParser(Buffer.from(bytes), {
       maxHtmlLengthToParse: MAX_HTML,
       keepCidLinks: true,
     });
-    const a = mail.attachments[index];
-    return a ? { filename: a.filename ?? null, contentType: a.contentType, content: a.content } : null;
+    return mail.attachments.map((a) => ({
+      filename: a.filename ?? null,
+      contentType: a.contentType,
+      content: a.content,
+    }));
   } catch {
-    return null;
+    return [];
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { missingFromIndex, searchMessages } from '../../../db/search.ts';
+import { searchMessages, staleInIndex } from '../../../db/search.ts';
 import { parseQuery, toFtsMatch } from '../../../main/search/query.ts';
 import { buildOrdinary, pecOf, scenario } from '../../factory/pec-factory.ts';
 import { testArchive } from '../../support/archive.ts';
@@ -12,6 +12,7 @@ describe('search index back-fill', () => {
     await archive.ingest(messages.map((raw) => ({ raw })));
     // As an archive made before migration 0002: no full-text rows.
     archive.db.$client.prepare('DELETE FROM message_fts').run();
+    archive.db.$client.prepare('UPDATE messages SET search_version = 0').run();
     const find = (q: string) =>
       searchMessages(archive.db, {
         match: toFtsMatch(parseQuery(q)),
@@ -21,7 +22,7 @@ describe('search index back-fill', () => {
         limit: 50,
       }).total;
     expect(find('diffida')).toBe(0);
-    expect(missingFromIndex(archive.db, 100)).toHaveLength(8);
+    expect(staleInIndex(archive.db, 100)).toHaveLength(8);
 
     const progress: [number, number][] = [];
     expect(await archive.backfillSearchIndex((d, t) => progress.push([d, t]), 3)).toBe(8);
