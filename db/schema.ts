@@ -221,3 +221,29 @@ export const savedSearches = sqliteTable('saved_searches', {
     .default('date'),
   createdAt: text('created_at').notNull(),
 });
+
+/**
+ * What full-text search reads from each message (main/archive/message-record.ts searchText): kept
+ * once here; the FTS5 index (search_fts, contentless, one document per list row: a PEC thread or
+ * a message outside any thread) is built from it (db/search.ts).
+ */
+export const messageText = sqliteTable('message_text', {
+  messageId: integer('message_id')
+    .primaryKey()
+    .references(() => messages.id, { onDelete: 'cascade' }),
+  subject: text('subject').notNull(),
+  sender: text('sender').notNull(),
+  recipients: text('recipients').notNull(),
+  body: text('body').notNull(),
+  attachments: text('attachments').notNull(),
+});
+
+/**
+ * The search document of each list row. `key` is the document's FTS5 rowid: the head's sort date
+ * in seconds times 2^21 plus a disambiguator, so FTS5 returns matches newest first by rowid and
+ * date filters are rowid ranges.
+ */
+export const searchDocs = sqliteTable('search_docs', {
+  key: integer('key').primaryKey(),
+  headId: integer('head_id').notNull().unique(),
+});

@@ -1,28 +1,44 @@
 /**
- * Full-text search (SQLite FTS5 in the archive db): the index is written with the message, and
- * queries combine the MATCH with filters in SQL. A hit on a receipt or an envelope stands for its
- * whole PEC thread: results are thread heads (or messages outside any thread).
+ * Full-text search (SQLite FTS5 in the archive db). Each message's searchable text is kept in
+ * message_text; the index holds one document per list row (a PEC thread: sent copy, receipts and
+ * envelopes together; or a message outside any thread), rebuilt in the ingest transaction whenever
+ * the row or any of its messages changes, so a hit on a receipt is a hit on its thread.
+ *
+ * Two choices make queries fast at any size: a document's rowid is its date key (newest first is
+ * FTS5's own rowid order, a date range is a rowid range, the first page of a common word costs
+ * what the page costs), and filters are facet tokens in the document (kind, state, attachment,
+ * mailbox, folder, sender domain), so FTS5 intersects them with the words in one pass.
  */
 import type { SearchText } from '../main/archive/message-record.ts';
-import type { SearchFilters } from '../main/search/query.ts';
-import type { Db } from './database.ts';
+import { type Db, prepared } from './database.ts';
 import type { MessageRow } from './messages.ts';
 import { type ListRow, ROW_SELECT } from './views.ts';
 
 /**
- * The version of what ingest puts in the index: 2 added attachment text. Messages indexed by an
- * older version are re-indexed in the background (staleInIndex). The partial index
- * messages_search_stale (db/schema.ts) is written with this number: change both together.
+ * The version of what ingest extracts for search: 2 added attachment text. Older messages are
+ * re-read in the background (staleText). The partial index messages_search_stale (db/schema.ts)
+ * is written with this number: change both together.
  */
 export const SEARCH_VERSION = 2;
 
-/** At ingest, in the message's transaction; the row is inserted with searchVersion = SEARCH_VERSION. */
-export function indexMessage(db: Db, messageId: number, text: SearchText): void {
-  db.$client
-    .prepare(
-      'INSERT INTO message_fts(rowid, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)',
-    )
-    .run(messageId, text.subject, text.sender, text.recipients, text.body, text.attachments);
+/** Every document carries it: a query of filters only matches it. */
+export const FACET_ALL = 'fall';
+
+const KEY_SHIFT = 2 ** 21;
+
+/** The FTS5 rowid range of a date: documents from that instant on have keys >= dateKey. */
+export function dateKey(iso: string): number {
+  const seconds = Math.floor(Date.parse(iso) / 1000);
+  return Number.isFinite(seconds) ? Math.max(0, seconds) * KEY_SHIFT : 0;
+}
+
+export function saveMessageText(db: Db, messageId: number, text: SearchText): void {
+  prepared(
+    db,
+    `INSERT INTO message_text (message_id, subject, sender, recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT(message_id) DO UPDATE SET subject = excluded.subject, sender = excluded.sender,
+         recipients = excluded.recipients, body = excluded.body, attachments = excluded.attachments`,
+  ).run(messageId, text.subject, text.sender, text.recipients, text.body, text.attachments);
 }
 
 export interface AttachmentTextStatus {
@@ -30,135 +46,373 @@ export interface AttachmentTextStatus {
   textError: string | null;
 }
 
-/** Replaces a message's index entry (back-fill), with what extraction said of each attachment. */
-export function reindexMessage(
+/** A message's text re-read (back-fill): its text, what extraction said of each attachment. */
+export function refreshMessageText(
   db: Db,
   messageId: number,
   text: SearchText,
   attachmentStatus: readonly AttachmentTextStatus[],
 ): void {
-  db.$client.prepare('DELETE FROM message_fts WHERE rowid = ?').run(messageId);
-  indexMessage(db, messageId, text);
-  db.$client.prepare(`UPDATE messages SET search_version = ${SEARCH_VERSION} WHERE id = ?`).run(messageId);
-  const ids = db.$client
-    .prepare('SELECT id FROM attachments WHERE message_id = ? ORDER BY id')
+  saveMessageText(db, messageId, text);
+  prepared(db, `UPDATE messages SET search_version = ${SEARCH_VERSION} WHERE id = ?`).run(messageId);
+  const ids = prepared(db, 'SELECT id FROM attachments WHERE message_id = ? ORDER BY id')
     .pluck()
     .all(messageId) as number[];
-  const update = db.$client.prepare('UPDATE attachments SET text_status = ?, text_error = ? WHERE id = ?');
+  const update = prepared(db, 'UPDATE attachments SET text_status = ?, text_error = ? WHERE id = ?');
   ids.forEach((id, i) => {
     const s = attachmentStatus[i];
     if (s) update.run(s.textStatus, s.textError, id);
   });
 }
 
-/** Messages indexed by an older version (or not at all), oldest first. */
+/** Messages whose text was extracted by an older version (or never), oldest first. */
 export type StaleMessage = Pick<
   MessageRow,
   'id' | 'objectHash' | 'archivedAt' | 'subject' | 'originalSubject'
 >;
 
-export function staleInIndex(db: Db, limit: number): StaleMessage[] {
-  return db.$client
-    .prepare(
-      `SELECT id, object_hash AS objectHash, archived_at AS archivedAt, subject, original_subject AS originalSubject
+export function staleText(db: Db, limit: number): StaleMessage[] {
+  return prepared(
+    db,
+    `SELECT id, object_hash AS objectHash, archived_at AS archivedAt, subject, original_subject AS originalSubject
        FROM messages WHERE search_version < ${SEARCH_VERSION} ORDER BY id LIMIT ?`,
-    )
-    .all(limit) as StaleMessage[];
+  ).all(limit) as StaleMessage[];
 }
 
-export function countStaleInIndex(db: Db): number {
+export function countStaleText(db: Db): number {
   return (
-    db.$client
-      .prepare(`SELECT count(*) AS n FROM messages WHERE search_version < ${SEARCH_VERSION}`)
-      .get() as {
+    prepared(db, `SELECT count(*) AS n FROM messages WHERE search_version < ${SEARCH_VERSION}`).get() as {
       n: number;
     }
   ).n;
+}
+
+const HEADS_WITHOUT_DOC = `FROM messages m LEFT JOIN threads t ON t.id = m.thread_id
+  WHERE (m.thread_id IS NULL OR t.head_message_id = m.id OR t.head_message_id IS NULL)
+    AND NOT EXISTS (SELECT 1 FROM search_docs d WHERE d.head_id = m.id)`;
+
+/** List rows with no search document yet (archives indexed before documents existed). */
+export function headsWithoutDoc(db: Db, limit: number): number[] {
+  return prepared(db, `SELECT m.id ${HEADS_WITHOUT_DOC} ORDER BY m.id LIMIT ?`)
+    .pluck()
+    .all(limit) as number[];
+}
+
+export function countHeadsWithoutDoc(db: Db): number {
+  return (prepared(db, `SELECT count(*) AS n ${HEADS_WITHOUT_DOC}`).get() as { n: number }).n;
 }
 
 export function emptySearchText(subject: string | null): SearchText {
   return { subject: subject ?? '', sender: '', recipients: '', body: '', attachments: '' };
 }
 
-export interface SearchHit extends ListRow {
-  /** Subject and body excerpt with matches between \u0002 and \u0003 (the UI highlights them). */
-  subjectHighlight: string | null;
-  snippet: string | null;
+const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
+
+/** Facet tokens: letters and digits only, so the tokenizer keeps each one whole. */
+export const facet = {
+  kind: (kind: string) => `fk${kind.replace(/[^a-z]/g, '')}`,
+  state: (state: 'failed' | 'delivered' | 'pending') => `fs${state}`,
+  attachment: 'fhatt',
+  account: (id: number) => `fa${id}`,
+  folder: (id: number) => `fb${id}`,
+  domain: (domain: string) => `fd${hex(domain.toLowerCase())}`,
+};
+
+/** A domain and its parents down to two labels: pec.studio.it → pec.studio.it, studio.it. */
+function domainFacets(address: string | null): string[] {
+  const at = address?.lastIndexOf('@') ?? -1;
+  if (!address || at < 0) return [];
+  const labels = address
+    .slice(at + 1)
+    .toLowerCase()
+    .split('.');
+  const out: string[] = [];
+  for (let i = 0; i <= labels.length - 2; i++) out.push(facet.domain(labels.slice(i).join('.')));
+  return out;
 }
 
-export interface SearchOptions {
+interface MemberRow {
+  id: number;
+  kind: string;
+  sender: string | null;
+  hasAttachments: number;
+  subject: string | null;
+  senderText: string | null;
+  recipients: string | null;
+  body: string | null;
+  attachments: string | null;
+}
+
+/**
+ * Rebuilds the search documents of the list rows these messages belong to, and drops the
+ * documents of messages that stopped being list rows (adopted into a thread, head replaced).
+ * Called in the transaction that changed them.
+ */
+export function rebuildDocs(db: Db, messageIds: Iterable<number>): void {
+  const headOf = prepared(
+    db,
+    'SELECT coalesce(t.head_message_id, m.id) FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE m.id = ?',
+  ).pluck();
+  const docOf = prepared(db, 'SELECT key FROM search_docs WHERE head_id = ?').pluck();
+  const heads = new Set<number>();
+  const all = new Set<number>(messageIds);
+  // Whole threads: a new member can change the head, and every member's old document must go.
+  const threadOf = prepared(db, 'SELECT thread_id FROM messages WHERE id = ?').pluck();
+  const members = prepared(db, 'SELECT id FROM messages WHERE thread_id = ?').pluck();
+  for (const id of [...all]) {
+    const threadId = threadOf.get(id) as number | null | undefined;
+    if (threadId) for (const m of members.all(threadId) as number[]) all.add(m);
+  }
+  for (const id of all) {
+    const head = headOf.get(id) as number | undefined;
+    if (head === undefined) continue;
+    heads.add(head);
+    if (head !== id) {
+      const key = docOf.get(id) as number | undefined;
+      if (key !== undefined) dropDoc(db, id, key);
+    }
+  }
+  for (const head of heads) buildDoc(db, head);
+}
+
+function dropDoc(db: Db, headId: number, key: number): void {
+  prepared(db, 'DELETE FROM search_fts WHERE rowid = ?').run(key);
+  prepared(db, 'DELETE FROM search_docs WHERE head_id = ?').run(headId);
+}
+
+function buildDoc(db: Db, headId: number): void {
+  const head = prepared(
+    db,
+    `SELECT m.id, m.sort_date AS sortDate, m.thread_id AS threadId, t.state, t.direction, t.failed_count AS failedCount
+       FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE m.id = ?`,
+  ).get(headId) as
+    | {
+        id: number;
+        sortDate: string;
+        threadId: number | null;
+        state: string | null;
+        direction: string | null;
+        failedCount: number | null;
+      }
+    | undefined;
+  if (!head) return;
+  const members = prepared(
+    db,
+    `SELECT m.id, m.kind, coalesce(m.certified_sender, m.from_address) AS sender, m.has_attachments AS hasAttachments,
+              x.subject, x.sender AS senderText, x.recipients, x.body, x.attachments
+       FROM messages m LEFT JOIN message_text x ON x.message_id = m.id
+       WHERE ${head.threadId ? 'm.thread_id = ?' : 'm.id = ?'} ORDER BY m.id = ? DESC, m.id`,
+  ).all(head.threadId ?? headId, headId) as MemberRow[];
+  // A receipt repeats the original it certifies: each distinct text once.
+  const column = (pick: (m: MemberRow) => string | null) =>
+    [...new Set(members.map(pick).filter((v): v is string => Boolean(v)))].join('\n');
+  const facets = new Set<string>([FACET_ALL]);
+  for (const m of members) {
+    facets.add(facet.kind(m.kind));
+    if (m.hasAttachments) facets.add(facet.attachment);
+    for (const d of domainFacets(m.sender)) facets.add(d);
+  }
+  const state = head.state;
+  if (state && (['failed', 'partial', 'rejected'].includes(state) || (head.failedCount ?? 0) > 0))
+    facets.add(facet.state('failed'));
+  if (state === 'delivered') facets.add(facet.state('delivered'));
+  if (head.direction === 'sent' && (state === 'sent' || state === 'accepted'))
+    facets.add(facet.state('pending'));
+  const places = prepared(
+    db,
+    `SELECT DISTINCT b.account_id AS accountId, b.id AS folderId FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id
+       WHERE l.message_id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(members.map((m) => m.id))) as { accountId: number; folderId: number }[];
+  for (const p of places) {
+    facets.add(facet.account(p.accountId));
+    facets.add(facet.folder(p.folderId));
+  }
+
+  const old = prepared(db, 'SELECT key FROM search_docs WHERE head_id = ?').pluck().get(headId) as
+    | number
+    | undefined;
+  if (old !== undefined) dropDoc(db, headId, old);
+  let key = dateKey(head.sortDate) + (headId % KEY_SHIFT);
+  const taken = prepared(db, 'SELECT 1 FROM search_docs WHERE key = ?').pluck();
+  while (taken.get(key)) key++;
+  prepared(db, 'INSERT INTO search_docs (key, head_id) VALUES (?, ?)').run(key, headId);
+  prepared(
+    db,
+    'INSERT INTO search_fts (rowid, subject, sender, recipients, body, attachments, facets) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  ).run(
+    key,
+    column((m) => m.subject),
+    column((m) => m.senderText),
+    column((m) => m.recipients),
+    column((m) => m.body),
+    column((m) => m.attachments),
+    [...facets].join(' '),
+  );
+}
+
+export interface SearchPlan {
+  /** A complete FTS5 MATCH expression (words and facets); null = nothing can match. */
   match: string | null;
-  filters: SearchFilters;
+  /** Date range as document keys: [from, to). */
+  fromKey: number;
+  toKey: number;
   sort: 'date' | 'relevance';
   offset: number;
   limit: number;
 }
 
-function filterSql(filters: SearchFilters): { sql: string[]; params: unknown[] } {
-  const sql: string[] = [];
-  const params: unknown[] = [];
-  if (filters.mailbox) {
-    sql.push(
-      `EXISTS (SELECT 1 FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id JOIN messages x ON x.id = l.message_id
-        WHERE (b.path = ? OR b.name = ?) AND (x.id = m.id OR (m.thread_id IS NOT NULL AND x.thread_id = m.thread_id)))`,
-    );
-    params.push(filters.mailbox, filters.mailbox);
-  }
-  if (filters.after) {
-    sql.push('m.sort_date >= ?');
-    params.push(filters.after);
-  }
-  if (filters.before) {
-    sql.push('m.sort_date < ?');
-    params.push(filters.before);
-  }
-  if (filters.hasAttachment)
-    sql.push(
-      '(m.has_attachments = 1 OR EXISTS (SELECT 1 FROM messages y WHERE y.thread_id = m.thread_id AND y.has_attachments = 1))',
-    );
-  if (filters.state === 'failed')
-    sql.push(`(t.state IN ('failed', 'partial', 'rejected') OR t.failed_count > 0)`);
-  if (filters.state === 'delivered') sql.push(`t.state = 'delivered'`);
-  if (filters.state === 'pending') sql.push(`t.direction = 'sent' AND t.state IN ('sent', 'accepted')`);
-  return { sql, params };
+/** Accounts whose address starts with this, or whose display name it is. */
+export function accountIdsLike(db: Db, value: string): number[] {
+  const like = `${value.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
+  return prepared(
+    db,
+    "SELECT id FROM accounts WHERE email LIKE ? ESCAPE '\\' OR display_name = ? COLLATE NOCASE",
+  )
+    .pluck()
+    .all(like, value) as number[];
 }
 
-export function searchMessages(db: Db, options: SearchOptions): { total: number; hits: SearchHit[] } {
-  const f = filterSql(options.filters);
-  const params: unknown[] = [];
-  // Matching messages, each replaced by the head of its thread. (LIMIT -1 keeps SQLite from
-  // flattening the FTS query into the aggregate, where bm25() may not run.)
-  const matched = options.match
-    ? `SELECT coalesce(t0.head_message_id, x.id) AS id, min(f.rank) AS rank
-         FROM (SELECT rowid AS rid, bm25(message_fts, 10.0, 5.0, 5.0, 1.0, 3.0) AS rank FROM message_fts WHERE message_fts MATCH ? LIMIT -1) f
-         JOIN messages x ON x.id = f.rid LEFT JOIN threads t0 ON t0.id = x.thread_id GROUP BY 1`
-    : `SELECT coalesce(t0.head_message_id, x.id) AS id, 0 AS rank FROM messages x LEFT JOIN threads t0 ON t0.id = x.thread_id GROUP BY 1`;
-  if (options.match) params.push(options.match);
-  const where = f.sql.length ? `WHERE ${f.sql.join(' AND ')}` : '';
-  const base = `FROM (${matched}) hit JOIN messages m ON m.id = hit.id LEFT JOIN threads t ON t.id = m.thread_id ${where}`;
-  const total = (
-    db.$client.prepare(`SELECT count(*) AS n ${base}`).get(...params, ...f.params) as { n: number }
-  ).n;
-  const order =
-    options.sort === 'relevance' ? 'hit.rank ASC, m.sort_date DESC' : 'm.sort_date DESC, m.id DESC';
-  const highlightSource = options.match
-    ? `(SELECT highlight(message_fts, 0, char(2), char(3)) FROM message_fts WHERE message_fts MATCH ? AND rowid = m.id) AS subjectHighlight,
-       (SELECT snippet(message_fts, 3, char(2), char(3), '…', 12) FROM message_fts WHERE message_fts MATCH ? AND rowid = m.id) AS snippet`
-    : 'NULL AS subjectHighlight, NULL AS snippet';
-  const rows = db.$client
-    .prepare(`SELECT ${ROW_SELECT}, ${highlightSource} ${base} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(
-      ...(options.match ? [options.match, options.match] : []),
-      ...params,
-      ...f.params,
-      options.limit,
-      options.offset,
-    ) as (Omit<SearchHit, 'hasAttachments' | 'seen'> & {
-    hasAttachments: number;
-    seen: number;
-  })[];
+/** Folders by path or name. */
+export function folderIdsLike(db: Db, value: string): number[] {
+  return prepared(db, 'SELECT id FROM mailboxes WHERE path = ? COLLATE NOCASE OR name = ? COLLATE NOCASE')
+    .pluck()
+    .all(value, value) as number[];
+}
+
+export interface SearchPage {
+  total: number;
+  rows: ListRow[];
+  /**
+   * Sorted by relevance with more matches than RELEVANCE_WINDOW: only the newest that many were
+   * ranked (and can be paged through). null otherwise.
+   */
+  rankedNewest: number | null;
+}
+
+/**
+ * Relevance ranks at most this many matches, the newest: bm25 costs about a microsecond per
+ * matching document, and a word in half the archive says little about which half matters.
+ */
+export const RELEVANCE_WINDOW = 5_000;
+
+/** A word in the subject weighs most, then sender and recipients, attachments, body; facets none. */
+const BM25_WEIGHTS = '10.0, 5.0, 5.0, 1.0, 3.0, 0.0';
+
+export interface SearchMatch {
+  total: number;
+  /** The page's list rows (message ids of their heads), in order. */
+  ids: number[];
+  rankedNewest: number | null;
+}
+
+/** The page of list rows a plan selects, in its order, and how many rows match in all. */
+export function searchDocs(db: Db, plan: SearchPlan): SearchPage {
+  const { total, ids, rankedNewest } = matchDocs(db, plan);
+  if (ids.length === 0) return { total, rows: [], rankedNewest };
+  const rows = new Map(
+    (
+      prepared(
+        db,
+        `SELECT ${ROW_SELECT} FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE m.id IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(ids)) as (Omit<ListRow, 'hasAttachments' | 'seen'> & {
+        hasAttachments: number;
+        seen: number;
+      })[]
+    ).map((r) => [r.id, { ...r, hasAttachments: Boolean(r.hasAttachments), seen: Boolean(r.seen) }]),
+  );
   return {
     total,
-    hits: rows.map((r) => ({ ...r, hasAttachments: Boolean(r.hasAttachments), seen: Boolean(r.seen) })),
+    rows: ids.map((id) => rows.get(id)).filter((r): r is ListRow => r !== undefined),
+    rankedNewest,
   };
+}
+
+/** The matching alone: how many list rows match, and which are on the page. */
+export function matchDocs(db: Db, plan: SearchPlan): SearchMatch {
+  if (!plan.match || plan.fromKey >= plan.toKey) return { total: 0, ids: [], rankedNewest: null };
+  // Open ends are left out: a rowid constraint FTS5 does not need slows its scan.
+  const conditions = ['search_fts MATCH ?'];
+  const params: unknown[] = [plan.match];
+  if (plan.fromKey > 0) {
+    conditions.push('rowid >= ?');
+    params.push(plan.fromKey);
+  }
+  if (plan.toKey < Number.MAX_SAFE_INTEGER) {
+    conditions.push('rowid < ?');
+    params.push(plan.toKey);
+  }
+  const where = conditions.join(' AND ');
+  const total = (
+    prepared(db, `SELECT count(*) AS n FROM search_fts WHERE ${where}`).get(...params) as { n: number }
+  ).n;
+  if (total === 0 || plan.limit === 0) return { total, ids: [], rankedNewest: null };
+  let keys: number[];
+  let rankedNewest: number | null = null;
+  if (plan.sort === 'relevance') {
+    let window = where;
+    const windowParams = [...params];
+    if (total > RELEVANCE_WINDOW) {
+      const oldest = prepared(
+        db,
+        `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
+      )
+        .pluck()
+        .get(...params, RELEVANCE_WINDOW - 1) as number;
+      window = `${where} AND rowid >= ?`;
+      windowParams.push(oldest);
+      rankedNewest = RELEVANCE_WINDOW;
+    }
+    // bm25() itself, not the rank column: FTS5's ORDER BY rank ignores the rowid window.
+    keys = prepared(
+      db,
+      `SELECT rowid FROM search_fts WHERE ${window} ORDER BY bm25(search_fts, ${BM25_WEIGHTS}) LIMIT ? OFFSET ?`,
+    )
+      .pluck()
+      .all(...windowParams, plan.limit, plan.offset) as number[];
+  } else {
+    keys = prepared(db, `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`)
+      .pluck()
+      .all(...params, plan.limit, plan.offset) as number[];
+  }
+  if (keys.length === 0) return { total, ids: [], rankedNewest };
+  const list = JSON.stringify(keys);
+  const heads = new Map(
+    (
+      prepared(
+        db,
+        'SELECT key, head_id AS headId FROM search_docs WHERE key IN (SELECT value FROM json_each(?))',
+      ).all(list) as {
+        key: number;
+        headId: number;
+      }[]
+    ).map((r) => [r.key, r.headId]),
+  );
+  return {
+    total,
+    ids: keys.map((k) => heads.get(k)).filter((id): id is number => id !== undefined),
+    rankedNewest,
+  };
+}
+
+/** The body and attachment text of a list row's messages, head first, each distinct text once. */
+export function rowTexts(db: Db, headId: number): Pick<SearchText, 'body' | 'attachments'>[] {
+  const threadId = prepared(db, 'SELECT thread_id FROM messages WHERE id = ?').pluck().get(headId) as
+    | number
+    | null;
+  // Two plain lookups, each by an index: an OR of both would scan the messages table.
+  const sql = threadId
+    ? `SELECT x.body, x.attachments FROM messages m JOIN message_text x ON x.message_id = m.id
+       WHERE m.thread_id = ? ORDER BY m.id = ? DESC, m.id LIMIT 20`
+    : 'SELECT body, attachments FROM message_text WHERE message_id = ?';
+  const rows = (threadId ? prepared(db, sql).all(threadId, headId) : prepared(db, sql).all(headId)) as Pick<
+    SearchText,
+    'body' | 'attachments'
+  >[];
+  const seen = new Set<string>();
+  return rows.filter((r) => {
+    const key = `${r.body}\u0000${r.attachments}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }

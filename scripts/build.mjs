@@ -32,6 +32,9 @@ export async function buildNode() {
   await Promise.all([
     nodeBundle('main/electron/main.ts', 'dist/electron/main.mjs'),
     nodeBundle('main/cli/main.ts', 'dist/cli/main.mjs'),
+    // The attachment text worker sits beside each bundle that starts it (main/search/extract).
+    nodeBundle('main/search/extract/extract-worker.ts', 'dist/electron/extract-worker.mjs'),
+    nodeBundle('main/search/extract/extract-worker.ts', 'dist/cli/extract-worker.mjs'),
     build({
       entryPoints: ['preload/index.ts'],
       outfile: 'dist/preload/index.cjs',

@@ -4,10 +4,15 @@
  * ApiResponse, never as thrown errors (Signal Desktop's pattern).
  */
 import { z } from 'zod';
-import type { SearchHit } from '../../db/search.ts';
+import type { SavedSearch } from '../../db/saved-searches.ts';
 import type { ListRow, MailboxEntry, ViewCount } from '../../db/views.ts';
+import type { InstantStats, Suggestion } from '../search/instant.ts';
+import type { SearchResult } from '../search/search.ts';
 
-export type { SearchHit } from '../../db/search.ts';
+export type { SavedSearch } from '../../db/saved-searches.ts';
+export type { InstantStats, Suggestion, SuggestionKind } from '../search/instant.ts';
+export type { FilterChip } from '../search/query.ts';
+export type { SearchHit, SearchResult } from '../search/search.ts';
 
 import type { InspectResult } from '../pec/inspect.ts';
 
@@ -77,6 +82,27 @@ export const argSchemas = {
       limit: z.number().int().min(0).max(500),
     })
     .strict(),
+  'search.suggest': z
+    .object({
+      text: z.string().max(10_000),
+      limit: z.number().int().min(1).max(50).default(8),
+      /** Only these kinds (e.g. correspondents, for an address field). */
+      kinds: z
+        .array(z.enum(['correspondent', 'subject', 'mailbox', 'folder', 'saved']))
+        .max(5)
+        .optional(),
+    })
+    .strict(),
+  'search.stats': z.object({}).strict(),
+  'searches.list': z.object({}).strict(),
+  'searches.save': z
+    .object({
+      name: z.string().trim().min(1).max(120),
+      query: z.string().trim().min(1).max(2_000),
+      sort: z.enum(['date', 'relevance']).default('date'),
+    })
+    .strict(),
+  'searches.remove': z.object({ id: z.number().int().positive() }).strict(),
   'attachments.get': z
     .object({ messageId: z.number().int().positive(), index: z.number().int().min(0).max(10_000) })
     .strict(),
@@ -168,7 +194,12 @@ export interface ApiResults {
   'sync.now': { started: number };
   'attachments.get': { filename: string | null; contentType: string; contentBase64: string };
   'demo.open': { archiveDir: string };
-  'search.query': { total: number; hits: SearchHit[] };
+  'search.query': SearchResult;
+  'search.suggest': { suggestions: Suggestion[] };
+  'search.stats': { instant: InstantStats; pendingBackfill: number };
+  'searches.list': SavedSearch[];
+  'searches.save': SavedSearch;
+  'searches.remove': { removed: number };
   'demo.close': { archiveDir: string };
 }
 

@@ -4,7 +4,8 @@
  */
 import { findAccount, listAccounts } from '../../db/accounts.ts';
 import { countMessages, getMessage, messageLocationsOf, threadMembers } from '../../db/messages.ts';
-import { searchMessages } from '../../db/search.ts';
+import { listSavedSearches, removeSavedSearch, saveSearch } from '../../db/saved-searches.ts';
+import { countHeadsWithoutDoc, countStaleText } from '../../db/search.ts';
 import { findThread, getThread, threadRecipientsOf } from '../../db/threads.ts';
 import { listView, mailboxEntries, smartViewCounts } from '../../db/views.ts';
 import {
@@ -19,7 +20,7 @@ import { createDemoArchive } from '../demo/demo-archive.ts';
 import { inspectMessage, originalBytes } from '../pec/inspect.ts';
 import { readAttachment, readOriginal } from '../pec/original.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
-import { parseQuery, toFtsMatch } from '../search/query.ts';
+import { runSearch } from '../search/search.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { classifyImapError, connectImap } from '../sync/imap-connect.ts';
 import type { SyncService } from '../sync/sync-service.ts';
@@ -126,15 +127,30 @@ export function createHandlers(core: CoreServices): Handlers {
     },
     'messages.list': async ({ view, offset, limit }) =>
       listView(need(core.archive, 'archive').db, view, offset, limit),
-    'search.query': async ({ text, sort, offset, limit }) => {
-      const parsed = parseQuery(text);
-      return searchMessages(need(core.archive, 'archive').db, {
-        match: toFtsMatch(parsed),
-        filters: parsed.filters,
-        sort,
-        offset,
-        limit,
-      });
+    'search.query': async ({ text, sort, offset, limit }) =>
+      runSearch(need(core.archive, 'archive').db, { text, sort, offset, limit }),
+    'search.suggest': async ({ text, limit, kinds }) => ({
+      suggestions: need(core.archive, 'archive').instant.suggest(text, limit, kinds),
+    }),
+    'search.stats': async () => {
+      const archive = need(core.archive, 'archive');
+      return {
+        instant: archive.instant.stats(),
+        pendingBackfill: countStaleText(archive.db) + countHeadsWithoutDoc(archive.db),
+      };
+    },
+    'searches.list': async () => listSavedSearches(need(core.archive, 'archive').db),
+    'searches.save': async ({ name, query, sort }) => {
+      const archive = need(core.archive, 'archive');
+      const saved = saveSearch(archive.db, name, query, sort);
+      archive.instant.refresh(archive.db);
+      return saved;
+    },
+    'searches.remove': async ({ id }) => {
+      const archive = need(core.archive, 'archive');
+      if (!removeSavedSearch(archive.db, id)) throw new ApiFailure('not-found', `no saved search ${id}`);
+      archive.instant.refresh(archive.db);
+      return { removed: id };
     },
     'messages.get': async ({ id }) => {
       const archive = need(core.archive, 'archive');

@@ -18,6 +18,11 @@ export const API_METHODS = [
   'demo.open',
   'demo.close',
   'search.query',
+  'search.suggest',
+  'search.stats',
+  'searches.list',
+  'searches.save',
+  'searches.remove',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 

@@ -18,12 +18,15 @@ import {
   upsertLocation,
 } from '../../db/messages.ts';
 import {
-  countStaleInIndex,
+  countHeadsWithoutDoc,
+  countStaleText,
   emptySearchText,
-  indexMessage,
-  reindexMessage,
+  headsWithoutDoc,
+  rebuildDocs,
+  refreshMessageText,
   SEARCH_VERSION,
-  staleInIndex,
+  saveMessageText,
+  staleText,
 } from '../../db/search.ts';
 import { createThread, findThread, saveThreadSummary } from '../../db/threads.ts';
 import type { EventBus } from '../api/events.ts';
@@ -35,6 +38,7 @@ import type { TrustAnchors } from '../pec/trust.ts';
 import type { ExtractedText } from '../search/extract/attachment-text.ts';
 import { TextExtractor } from '../search/extract/extractor.ts';
 import { detectFormat } from '../search/extract/formats.ts';
+import { InstantIndex } from '../search/instant.ts';
 import { toMessageRecord } from './message-record.ts';
 import { ObjectStore } from './object-store.ts';
 
@@ -64,6 +68,7 @@ export class Archive {
   readonly objects: ObjectStore;
   private readonly extractor: TextExtractor;
   private readonly ownsExtractor: boolean;
+  private instantIndex: InstantIndex | null = null;
 
   private constructor(
     readonly dir: string,
@@ -82,6 +87,15 @@ export class Archive {
   /** Start-up housekeeping: temporary object files left by a killed writer. */
   async sweep(): Promise<number> {
     return this.objects.sweepTemporary();
+  }
+
+  /** The in-memory suggestion layer, built on first use and kept current by ingest. */
+  get instant(): InstantIndex {
+    if (!this.instantIndex) {
+      this.instantIndex = new InstantIndex();
+      this.instantIndex.build(this.db);
+    }
+    return this.instantIndex;
   }
 
   close(): void {
@@ -113,6 +127,8 @@ export class Archive {
     // 3. One transaction: rows, locations, threads, bookkeeping.
     const outcomes: IngestOutcome[] = [];
     const touched = new Set<number>();
+    // Messages whose list row's search document must be rebuilt: new ones, moved ones.
+    const changed = new Set<number>();
     this.db.$client.transaction(() => {
       hashes.forEach((hash, i) => {
         const item = items[i]!;
@@ -123,7 +139,8 @@ export class Archive {
         if (id === undefined) {
           const rec = records.get(hash)!;
           id = insertMessage(this.db, { ...rec.row, searchVersion: SEARCH_VERSION }, rec.attachments);
-          indexMessage(this.db, id, rec.searchText);
+          saveMessageText(this.db, id, rec.searchText);
+          changed.add(id);
           known.set(hash, id);
           created = true;
           kind = rec.row.kind;
@@ -132,34 +149,40 @@ export class Archive {
         } else {
           kind = records.get(hash)?.row.kind ?? 'known';
         }
-        if (item.location) upsertLocation(this.db, id, item.location);
+        if (item.location) {
+          upsertLocation(this.db, id, item.location);
+          changed.add(id);
+        }
         outcomes.push({ messageId: id, created, kind, threadId });
       });
       for (const threadId of touched) this.recompute(threadId);
+      rebuildDocs(this.db, changed);
       commitWith?.(this.db);
     })();
     const createdCount = outcomes.filter((o) => o.created).length;
+    if (createdCount > 0) this.instantIndex?.refresh(this.db);
     if (createdCount > 0)
       this.options.events?.emit('archive.changed', { created: createdCount, threads: [...touched] });
     return outcomes;
   }
 
   /**
-   * Brings the full-text index up to date for messages indexed by an older version, or not at all
-   * (archives made before the index, or before attachment text). Resumable by construction: each
-   * call looks for what is still stale, in batches, each committed on its own; a message whose
-   * object cannot be read is indexed by its row alone.
+   * Brings search up to date for archives made by an older version: first the text of messages
+   * extracted by an older version (or never), re-read from their originals, then the search
+   * documents of list rows that have none. Resumable by construction: each step looks for what
+   * is still missing, in batches, each committed on its own; a message whose object cannot be
+   * read is indexed by its row alone.
    */
   async backfillSearchIndex(
     onProgress: (done: number, total: number) => void = () => {},
     batch = 100,
   ): Promise<number> {
-    const total = countStaleInIndex(this.db);
+    const total = countStaleText(this.db) + countHeadsWithoutDoc(this.db);
     let done = 0;
     if (total === 0) return 0;
     onProgress(0, total);
     for (;;) {
-      const rows = staleInIndex(this.db, batch);
+      const rows = staleText(this.db, batch);
       if (rows.length === 0) break;
       const records = await mapLimit(rows, PARSE_CONCURRENCY, async (row) => {
         const raw = await this.objects.get(row.objectHash).catch(() => null);
@@ -168,7 +191,7 @@ export class Archive {
       this.db.$client.transaction(() => {
         rows.forEach((row, i) => {
           const rec = records[i];
-          reindexMessage(
+          refreshMessageText(
             this.db,
             row.id,
             rec?.searchText ?? emptySearchText(row.originalSubject ?? row.subject),
@@ -178,10 +201,24 @@ export class Archive {
             })) ?? [],
           );
         });
+        rebuildDocs(
+          this.db,
+          rows.map((r) => r.id),
+        );
       })();
       done += rows.length;
-      onProgress(done, total);
+      onProgress(Math.min(done, total), total);
     }
+    for (;;) {
+      const heads = headsWithoutDoc(this.db, batch * 10);
+      if (heads.length === 0) break;
+      this.db.$client.transaction(() => rebuildDocs(this.db, heads))();
+      done += heads.length;
+      onProgress(Math.min(done, total), total);
+      // Let the app breathe between batches: this runs beside the person using it.
+      await new Promise((r) => setImmediate(r));
+    }
+    onProgress(total, total);
     return done;
   }
 

@@ -1,9 +1,13 @@
 /**
  * The search language a person types (README "Search"): words, "exact phrase", prefix*, from:,
- * to:, subject:, mailbox:, before:/after: with Italian dates (31/12/2025), has:allegato|attachment,
- * is:failed|delivered|pending. Unknown operators are searched as words; nothing typed here can
- * become FTS5 syntax or an SQL error: every term is emitted as a quoted FTS5 string.
+ * to:, subject:, mailbox:, folder:, kind:, domain: (or from:@domain), before:/after: with Italian
+ * dates (31/12/2025), has:allegato|attachment, is:failed|delivered|pending; Italian names of the
+ * operators too (da:, a:, oggetto:, casella:, cartella:, tipo:, dominio:, prima:, dopo:, stato:).
+ * Unknown operators are searched as words; nothing typed here can become FTS5 syntax or an SQL
+ * error: every term is emitted as a quoted FTS5 string.
  */
+
+import { type MessageKind, RECEIPT_KINDS } from '../pec/kinds.ts';
 
 export type TermField = 'subject' | 'sender' | 'recipients';
 
@@ -13,18 +17,76 @@ export interface Term {
   field: TermField | null;
 }
 
+/** What `kind:` selects: PEC envelopes, any receipt, one receipt type, or ordinary mail. */
+export const KIND_FILTERS = {
+  pec: ['posta-certificata', 'errore'],
+  ricevuta: RECEIPT_KINDS,
+  accettazione: ['accettazione'],
+  'non-accettazione': ['non-accettazione'],
+  'presa-in-carico': ['presa-in-carico'],
+  consegna: ['avvenuta-consegna'],
+  'mancata-consegna': ['errore-consegna', 'preavviso-errore-consegna'],
+  virus: ['rilevazione-virus'],
+  anomalia: ['errore'],
+  ordinaria: ['ordinary'],
+} as const satisfies Record<string, readonly MessageKind[]>;
+
+export type KindFilter = keyof typeof KIND_FILTERS;
+
+const KIND_NAMES: Record<string, KindFilter> = {
+  pec: 'pec',
+  'posta-certificata': 'pec',
+  certificata: 'pec',
+  ricevuta: 'ricevuta',
+  ricevute: 'ricevuta',
+  receipt: 'ricevuta',
+  accettazione: 'accettazione',
+  acceptance: 'accettazione',
+  'non-accettazione': 'non-accettazione',
+  'presa-in-carico': 'presa-in-carico',
+  consegna: 'consegna',
+  'avvenuta-consegna': 'consegna',
+  delivery: 'consegna',
+  'mancata-consegna': 'mancata-consegna',
+  'errore-consegna': 'mancata-consegna',
+  failure: 'mancata-consegna',
+  virus: 'virus',
+  anomalia: 'anomalia',
+  anomaly: 'anomalia',
+  ordinaria: 'ordinaria',
+  ordinary: 'ordinaria',
+  email: 'ordinaria',
+};
+
+export type StateFilter = 'failed' | 'delivered' | 'pending';
+
 export interface SearchFilters {
+  /** A PEC mailbox (account): its address, the start of it, or its display name. */
   mailbox?: string;
+  /** An IMAP folder: path or name. */
+  folder?: string;
   /** ISO instants: before = strictly earlier than the start of that day (Europe/Rome). */
   before?: string;
   after?: string;
   hasAttachment?: boolean;
-  state?: 'failed' | 'delivered' | 'pending';
+  state?: StateFilter;
+  kind?: KindFilter;
+  /** The sender's domain (subdomains included), lower case. */
+  domain?: string;
+}
+
+/** A filter as typed, so the UI can show it as a chip and take it out of the text. */
+export interface FilterChip {
+  filter: keyof SearchFilters;
+  value: string;
+  /** The exact text of the operator in the query. */
+  source: string;
 }
 
 export interface ParsedQuery {
   terms: Term[];
   filters: SearchFilters;
+  chips: FilterChip[];
 }
 
 const MAX_QUERY = 2_000;
@@ -39,13 +101,21 @@ const FIELD_OPERATORS: Record<string, TermField> = {
   oggetto: 'subject',
 };
 
+interface Token {
+  op: string | null;
+  value: string;
+  quoted: boolean;
+  source: string;
+}
+
 /** Splits into tokens; a quote opens a phrase that runs to the next quote or the end. */
-function tokens(input: string): { op: string | null; value: string; quoted: boolean }[] {
-  const out: { op: string | null; value: string; quoted: boolean }[] = [];
+function tokens(input: string): Token[] {
+  const out: Token[] = [];
   let i = 0;
   while (i < input.length) {
     while (i < input.length && /\s/.test(input[i]!)) i++;
     if (i >= input.length) break;
+    const start = i;
     let op: string | null = null;
     const opMatch = /^([a-zA-Z]{1,12}):/.exec(input.slice(i));
     if (opMatch) {
@@ -55,13 +125,13 @@ function tokens(input: string): { op: string | null; value: string; quoted: bool
     if (input[i] === '"') {
       const end = input.indexOf('"', i + 1);
       const value = input.slice(i + 1, end === -1 ? input.length : end);
-      out.push({ op, value, quoted: true });
       i = end === -1 ? input.length : end + 1;
+      out.push({ op, value, quoted: true, source: input.slice(start, i) });
       continue;
     }
     let j = i;
     while (j < input.length && !/\s/.test(input[j]!)) j++;
-    out.push({ op, value: input.slice(i, j), quoted: false });
+    out.push({ op, value: input.slice(i, j), quoted: false, source: input.slice(start, j) });
     i = j;
   }
   return out;
@@ -104,43 +174,87 @@ function words(text: string): string[] {
     .filter(Boolean);
 }
 
+const STATES: Record<string, StateFilter> = {
+  failed: 'failed',
+  fallita: 'failed',
+  fallite: 'failed',
+  delivered: 'delivered',
+  consegnata: 'delivered',
+  consegnate: 'delivered',
+  pending: 'pending',
+  attesa: 'pending',
+  'in-attesa': 'pending',
+};
+
+/** A domain as a person types it: "studio.it", "@studio.it", "pec.studio.it". */
+function domainOf(value: string): string | null {
+  const d = value.toLowerCase().replace(/^@/, '');
+  return /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+$/u.test(d) ? d : null;
+}
+
+/** The filter an operator sets, or null when it is not one (then it is searched as words). */
+function filterOf(op: string, value: string): Partial<SearchFilters> | null {
+  switch (op) {
+    case 'mailbox':
+    case 'casella':
+      return value ? { mailbox: value } : null;
+    case 'folder':
+    case 'cartella':
+      return value ? { folder: value } : null;
+    case 'before':
+    case 'prima': {
+      const day = parseItalianDate(value);
+      return day ? { before: day } : null;
+    }
+    case 'after':
+    case 'dopo': {
+      const day = parseItalianDate(value);
+      return day ? { after: addDay(day) } : null;
+    }
+    case 'has':
+    case 'con':
+      return /^(allegato|allegati|attachment|attachments)$/i.test(value) ? { hasAttachment: true } : null;
+    case 'is':
+    case 'stato': {
+      const state = STATES[value.toLowerCase()];
+      return state ? { state } : null;
+    }
+    case 'kind':
+    case 'tipo': {
+      const kind = KIND_NAMES[value.toLowerCase()];
+      return kind ? { kind } : null;
+    }
+    case 'domain':
+    case 'dominio': {
+      const domain = domainOf(value);
+      return domain ? { domain } : null;
+    }
+    case 'from':
+    case 'da': {
+      // from:@studio.it is a domain, not a word.
+      const domain = value.startsWith('@') ? domainOf(value) : null;
+      return domain ? { domain } : null;
+    }
+    default:
+      return null;
+  }
+}
+
 export function parseQuery(input: string): ParsedQuery {
   const terms: Term[] = [];
   const filters: SearchFilters = {};
+  const chips: FilterChip[] = [];
   for (const t of tokens(input.slice(0, MAX_QUERY))) {
     const op = t.op;
-    if (op === 'mailbox' || op === 'casella') {
-      if (t.value) filters.mailbox = t.value;
+    const filter = op ? filterOf(op, t.value) : null;
+    if (filter) {
+      Object.assign(filters, filter);
+      const key = Object.keys(filter)[0] as keyof SearchFilters;
+      // A later operator of the same kind replaces the earlier one, chip included.
+      const same = chips.findIndex((c) => c.filter === key);
+      if (same !== -1) chips.splice(same, 1);
+      chips.push({ filter: key, value: t.value, source: t.source });
       continue;
-    }
-    if (op === 'before' || op === 'prima' || op === 'after' || op === 'dopo') {
-      const day = parseItalianDate(t.value);
-      if (day) {
-        if (op === 'before' || op === 'prima') filters.before = day;
-        else filters.after = addDay(day);
-        continue;
-      }
-    }
-    if (op === 'has' && /^(allegato|allegati|attachment|attachments)$/i.test(t.value)) {
-      filters.hasAttachment = true;
-      continue;
-    }
-    if (op === 'is' || op === 'stato') {
-      const v = t.value.toLowerCase();
-      const state = (
-        {
-          failed: 'failed',
-          fallita: 'failed',
-          delivered: 'delivered',
-          consegnata: 'delivered',
-          pending: 'pending',
-          attesa: 'pending',
-        } as const
-      )[v as 'failed'];
-      if (state) {
-        filters.state = state;
-        continue;
-      }
     }
     const field = op ? (FIELD_OPERATORS[op] ?? null) : null;
     // An unknown operator is part of the words ("ore:10" searches "ore" and "10").
@@ -156,20 +270,23 @@ export function parseQuery(input: string): ParsedQuery {
       terms.push({ text: w, kind: prefix && i === parts.length - 1 ? 'prefix' : 'word', field });
     });
   }
-  return { terms: terms.slice(0, MAX_TERMS), filters };
+  return { terms: terms.slice(0, MAX_TERMS), filters, chips };
 }
 
 function quote(s: string): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-/** The FTS5 MATCH expression; null when there are no terms (filters only). */
+/** Columns a word without an operator is looked for in: never the facet tokens. */
+const TEXT_COLUMNS = '{subject sender recipients body attachments}';
+
+/** The FTS5 MATCH expression of the words; null when there are none (filters only). */
 export function toFtsMatch(query: ParsedQuery): string | null {
   if (query.terms.length === 0) return null;
   return query.terms
     .map((t) => {
       const body = t.kind === 'prefix' ? `${quote(t.text)}*` : quote(t.text);
-      return t.field ? `${t.field} : ${body}` : body;
+      return `${t.field ?? TEXT_COLUMNS} : ${body}`;
     })
     .join(' AND ');
 }

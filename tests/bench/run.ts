@@ -3,11 +3,13 @@
  * same run on the same data, so results compare across machines. Add benchmarks to BENCHES.
  */
 import { benchInspect } from './inspect.bench.ts';
+import { benchSearch } from './search.bench.ts';
 import { benchSync } from './sync.bench.ts';
 
 const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   inspect: benchInspect,
   sync: benchSync,
+  search: benchSearch,
 };
 
 const [only, ...rest] = process.argv.slice(2);

@@ -170,3 +170,51 @@ test('/ focuses the search box and the list follows the words typed', async ({ p
   await box.fill('');
   await expect(list).toHaveAttribute('aria-label', new RegExp(`${facts().total}`));
 });
+
+test('search: suggestions as one types, marked matches, filter chips, help, saved searches', async ({
+  page,
+}) => {
+  await page.goto(url());
+  const list = page.getByTestId('message-list');
+  await expect(list).toBeVisible();
+  await page.keyboard.press('/');
+  const box = page.getByRole('searchbox', { name: 'Cerca (premi /)' });
+
+  // Suggestions from the instant layer: a correspondent, chosen with the keyboard.
+  await box.pressSequentially('fornit');
+  const suggestions = page.getByRole('listbox', { name: 'Suggerimenti' });
+  await expect(suggestions.getByRole('option').first()).toContainText('fornitore@pec.beta.test');
+  await box.press('ArrowDown');
+  await box.press('Enter');
+  await expect(box).toHaveValue('from:fornitore@pec.beta.test ');
+  await expect(list.getByRole('option').first()).toContainText(facts().incoming.subject);
+
+  // Matches marked in the subject; the filters understood become chips, removable.
+  await box.fill('');
+  await box.pressSequentially('diffida condominio');
+  await expect(list.locator('mark').first()).toHaveText(/diffida/i);
+  await page.getByRole('button', { name: '+ Con allegati' }).click();
+  await expect(box).toHaveValue('diffida condominio has:allegato');
+  const chip = page.locator('.filter-chip').filter({ hasText: 'Con allegati' });
+  await expect(chip).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/search.png` });
+  await chip.getByRole('button').click();
+  await expect(box).toHaveValue('diffida condominio');
+
+  // The help lists the language.
+  await page.getByRole('button', { name: '?' }).click();
+  await expect(page.getByTestId('search-help')).toContainText('casella:');
+
+  // Saved as a smart view, which brings the search back.
+  page.once('dialog', (d) => void d.accept('Diffide condominio'));
+  await page.getByRole('button', { name: 'Salva ricerca' }).click();
+  const saved = page.getByRole('region', { name: 'Ricerche salvate' });
+  await expect(saved.getByRole('button', { name: 'Diffide condominio' })).toBeVisible();
+  await page.getByRole('button', { name: 'Tutte le caselle' }).click();
+  await expect(box).toHaveValue('');
+  await saved.getByRole('button', { name: 'Diffide condominio' }).click();
+  await expect(box).toHaveValue('diffida condominio');
+  await expect(list.getByRole('option')).toContainText(facts().sent.subject);
+  await saved.getByRole('button', { name: 'Elimina la ricerca salvata Diffide condominio' }).click();
+  await expect(saved).toHaveCount(0);
+});

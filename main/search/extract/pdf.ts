@@ -3,7 +3,7 @@
  * engines trust with hostile PDFs every day, no native code. Scanned PDFs have no text layer and
  * give an empty string (no OCR here).
  */
-import { extractText, getDocumentProxy } from 'unpdf';
+import { getDocumentProxy } from 'unpdf';
 
 /** Pages read per PDF: a contract or an invoice is far shorter; a 5,000-page dump is not indexed whole. */
 const MAX_PAGES = 300;

@@ -3,9 +3,13 @@ import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatListDate } from '../format.ts';
 import { PAGE_SIZE, useMailStore } from '../store/mail-store.ts';
+import { Marked } from './Marked.tsx';
+import { SearchBar } from './SearchBar.tsx';
 import { StatusBadge } from './StatusBadge.tsx';
 
 const ROW_HEIGHT = 60;
+/** Search results show a line of the matching text too. */
+const HIT_HEIGHT = 80;
 
 function PaperClip() {
   return (
@@ -29,11 +33,13 @@ export function MessageList() {
   const rowAt = useMailStore((s) => s.rowAt);
   const ensurePage = useMailStore((s) => s.ensurePage);
   const select = useMailStore((s) => s.select);
+  const searching = useMailStore((s) => s.text.trim() !== '');
+  const rowHeight = searching ? HIT_HEIGHT : ROW_HEIGHT;
   const parent = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
     count: total,
     getScrollElement: () => parent.current,
-    estimateSize: () => ROW_HEIGHT,
+    estimateSize: () => rowHeight,
     overscan: 10,
   });
   const items = virtualizer.getVirtualItems();
@@ -48,12 +54,16 @@ export function MessageList() {
   }, [items, ensurePage]);
 
   useEffect(() => {
+    virtualizer.measure();
+  }, [rowHeight, virtualizer]);
+
+  useEffect(() => {
     if (selectedIndex !== null) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
 
   return (
     <div className="list-pane">
-      <SearchBox />
+      <SearchBar />
       {total === 0 ? (
         <div className="list-empty muted">{t('list.empty')}</div>
       ) : (
@@ -81,7 +91,7 @@ export function MessageList() {
                     top: 0,
                     left: 0,
                     right: 0,
-                    height: ROW_HEIGHT,
+                    height: rowHeight,
                     transform: `translateY(${item.start}px)`,
                   }}
                   onClick={() => select(item.index)}
@@ -95,7 +105,13 @@ export function MessageList() {
                         <span className="row-date">{formatListDate(row.date, now, words)}</span>
                       </div>
                       <div className="row-bottom">
-                        <span className="row-subject">{row.subject || t('list.noSubject')}</span>
+                        <span className="row-subject">
+                          {row.subjectHighlight ? (
+                            <Marked text={row.subjectHighlight} />
+                          ) : (
+                            row.subject || t('list.noSubject')
+                          )}
+                        </span>
                         {row.hasAttachments && <PaperClip />}
                         {(row.anomalyCount > 0 ||
                           (row.signatureVerdict !== 'valid' && row.kind !== 'ordinary')) && (
@@ -113,6 +129,11 @@ export function MessageList() {
                           <span className="chip kind-chip">{t(`kind.${row.kind}`)}</span>
                         )}
                       </div>
+                      {row.snippet && (
+                        <div className="row-snippet muted">
+                          <Marked text={row.snippet} />
+                        </div>
+                      )}
                     </>
                   ) : (
                     <div className="row-loading" />
@@ -124,40 +145,5 @@ export function MessageList() {
         </div>
       )}
     </div>
-  );
-}
-
-/** "/" focuses it; the list follows as the person types. */
-function SearchBox() {
-  const { t } = useTranslation();
-  const setText = useMailStore((s) => s.setText);
-  const input = useRef<HTMLInputElement>(null);
-  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      const target = e.target as HTMLElement | null;
-      if (e.key !== '/' || (target && ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))) return;
-      e.preventDefault();
-      input.current?.focus();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
-  return (
-    <input
-      ref={input}
-      type="search"
-      className="search-box"
-      placeholder={t('list.search')}
-      aria-label={t('list.search')}
-      onChange={(e) => {
-        const value = e.target.value;
-        if (timer.current) clearTimeout(timer.current);
-        timer.current = setTimeout(() => void setText(value), 200);
-      }}
-      onKeyDown={(e) => {
-        if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
-      }}
-    />
   );
 }

@@ -33,6 +33,11 @@ export function Sidebar({ onAccounts, onInspect }: { onAccounts: () => void; onI
   const mailboxes = useMailStore((s) => s.mailboxes);
   const view = useMailStore((s) => s.view);
   const setView = useMailStore((s) => s.setView);
+  const saved = useMailStore((s) => s.saved);
+  const text = useMailStore((s) => s.text);
+  const setText = useMailStore((s) => s.setText);
+  const setSort = useMailStore((s) => s.setSort);
+  const removeSearch = useMailStore((s) => s.removeSearch);
   const accounts = [...new Set(mailboxes.map((m) => m.email))];
   const folderName = (path: string, name: string) => (i18n.exists(`nav.${path}`) ? t(`nav.${path}`) : name);
   return (
@@ -52,6 +57,35 @@ export function Sidebar({ onAccounts, onInspect }: { onAccounts: () => void; onI
           );
         })}
       </ul>
+      {saved.length > 0 && (
+        <section className="nav-account" aria-label={t('nav.saved')}>
+          <h4>{t('nav.saved')}</h4>
+          <ul className="nav-list">
+            {saved.map((s) => (
+              <li key={s.id} className="saved-search">
+                <NavItem
+                  label={s.name}
+                  count={0}
+                  active={text === s.query}
+                  onClick={() => {
+                    void setSort(s.sort);
+                    void setText(s.query);
+                  }}
+                />
+                <button
+                  type="button"
+                  className="saved-remove"
+                  aria-label={t('search.removeSaved', { name: s.name })}
+                  title={t('search.removeSaved', { name: s.name })}
+                  onClick={() => void removeSearch(s.id)}
+                >
+                  ×
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {accounts.map((email) => (
         <section key={email} className="nav-account">
           <h4 title={email}>{email}</h4>

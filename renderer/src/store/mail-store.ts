@@ -4,25 +4,37 @@
  */
 import { create } from 'zustand';
 import type {
+  FilterChip,
   ListRow,
   MailboxEntry,
   MessageView,
   PecDeskBridge,
+  SavedSearch,
+  SearchHit,
   ViewCount,
   ViewRef,
 } from '../../../main/api/contract.ts';
+
+/** A list row; with marked subject and snippet when it comes from a search. */
+export type Row = ListRow & Partial<Pick<SearchHit, 'subjectHighlight' | 'snippet'>>;
 
 export const PAGE_SIZE = 200;
 
 interface MailState {
   bridge: PecDeskBridge | null;
   view: ViewRef;
-  /** The list's quick filter (words in subject, sender, recipients). */
+  /** The search typed (main/search/query.ts language); empty = the chosen view. */
   text: string;
+  sort: 'date' | 'relevance';
+  /** Filters understood in the text, shown as chips. */
+  chips: FilterChip[];
+  /** Relevance over the newest N matches only (very common words). */
+  rankedNewest: number | null;
+  saved: SavedSearch[];
   smart: ViewCount[];
   mailboxes: MailboxEntry[];
   total: number;
-  pages: Map<number, ListRow[]>;
+  pages: Map<number, Row[]>;
   /** Bumped when the list must be reloaded (new view, archive changed). */
   generation: number;
   selectedIndex: number | null;
@@ -33,8 +45,11 @@ interface MailState {
   refresh(): Promise<void>;
   setView(view: ViewRef): Promise<void>;
   setText(text: string): Promise<void>;
+  setSort(sort: 'date' | 'relevance'): Promise<void>;
+  saveSearch(name: string): Promise<string | null>;
+  removeSearch(id: number): Promise<void>;
   ensurePage(page: number): Promise<void>;
-  rowAt(index: number): ListRow | undefined;
+  rowAt(index: number): Row | undefined;
   select(index: number): void;
   openMessage(id: number): Promise<void>;
 }
@@ -45,6 +60,10 @@ export const useMailStore = create<MailState>((set, get) => ({
   bridge: null,
   view: { kind: 'smart', view: 'all' },
   text: '',
+  sort: 'date',
+  chips: [],
+  rankedNewest: null,
+  saved: [],
   smart: [],
   mailboxes: [],
   total: 0,
@@ -61,33 +80,78 @@ export const useMailStore = create<MailState>((set, get) => ({
   async refresh() {
     const { bridge } = get();
     if (!bridge) return;
-    const views = await bridge.call('views.list', {});
+    const [views, saved] = await Promise.all([
+      bridge.call('views.list', {}),
+      bridge.call('searches.list', {}),
+    ]);
     if (views.ok) set({ smart: views.value.smart, mailboxes: views.value.mailboxes });
+    if (saved.ok) set({ saved: saved.value });
     set((s) => ({ pages: new Map(), generation: s.generation + 1 }));
     await get().ensurePage(0);
   },
   async setView(view) {
-    set({ view, selectedIndex: null, openId: null, open: null, pages: new Map(), total: 0 });
+    set({
+      view,
+      text: '',
+      chips: [],
+      selectedIndex: null,
+      openId: null,
+      open: null,
+      pages: new Map(),
+      total: 0,
+    });
     set((s) => ({ generation: s.generation + 1 }));
     await get().ensurePage(0);
   },
   async setText(text) {
-    set((s) => ({ text, selectedIndex: null, pages: new Map(), total: 0, generation: s.generation + 1 }));
+    set((s) => ({
+      text,
+      chips: text.trim() ? s.chips : [],
+      rankedNewest: null,
+      selectedIndex: null,
+      pages: new Map(),
+      total: 0,
+      generation: s.generation + 1,
+    }));
     await get().ensurePage(0);
   },
+  async setSort(sort) {
+    set((s) => ({ sort, selectedIndex: null, pages: new Map(), total: 0, generation: s.generation + 1 }));
+    await get().ensurePage(0);
+  },
+  async saveSearch(name) {
+    const { bridge, text, sort } = get();
+    if (!bridge || !text.trim()) return null;
+    const result = await bridge.call('searches.save', { name, query: text, sort });
+    if (!result.ok) return result.error.message;
+    const saved = await bridge.call('searches.list', {});
+    if (saved.ok) set({ saved: saved.value });
+    return null;
+  },
+  async removeSearch(id) {
+    const { bridge } = get();
+    if (!bridge) return;
+    await bridge.call('searches.remove', { id });
+    const saved = await bridge.call('searches.list', {});
+    if (saved.ok) set({ saved: saved.value });
+  },
   async ensurePage(page) {
-    const { bridge, view, pages, generation, text } = get();
+    const { bridge, view, pages, generation, text, sort } = get();
     const key = `${generation}:${page}`;
     if (!bridge || pages.has(page) || loading.has(key)) return;
     loading.add(key);
     try {
       // Typed words search the whole archive (FTS5); otherwise the list is the chosen view.
-      const result = text
+      const result = text.trim()
         ? await bridge
-            .call('search.query', { text, sort: 'date', offset: page * PAGE_SIZE, limit: PAGE_SIZE })
-            .then((r) =>
-              r.ok ? { ok: true as const, value: { total: r.value.total, rows: r.value.hits } } : r,
-            )
+            .call('search.query', { text, sort, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+            .then((r) => {
+              if (r.ok && get().generation === generation)
+                set({ chips: r.value.chips, rankedNewest: r.value.rankedNewest });
+              return r.ok
+                ? { ok: true as const, value: { total: r.value.total, rows: r.value.hits as Row[] } }
+                : r;
+            })
         : await bridge.call('messages.list', { view, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       if (!result.ok || get().generation !== generation) return;
       set((s) => {

@@ -21,6 +21,11 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'demo.open': unused,
     'demo.close': unused,
     'search.query': unused,
+    'search.suggest': unused,
+    'search.stats': unused,
+    'searches.list': unused,
+    'searches.save': unused,
+    'searches.remove': unused,
     'app.info': async (_a, caller) => ({
       name: 'PecDesk',
       version: '1',

@@ -15,7 +15,7 @@ describe('search query language', () => {
       { text: 'ufficio legale', kind: 'phrase', field: 'recipients' },
     ]);
     expect(toFtsMatch(q)).toBe(
-      '"contratto" AND "avvenuta consegna" AND "fatt"* AND sender : "rossi@pec.it" AND subject : "diffida" AND recipients : "ufficio legale"',
+      '{subject sender recipients body attachments} : "contratto" AND {subject sender recipients body attachments} : "avvenuta consegna" AND {subject sender recipients body attachments} : "fatt"* AND sender : "rossi@pec.it" AND subject : "diffida" AND recipients : "ufficio legale"',
     );
   });
 
@@ -71,7 +71,7 @@ describe('search query language', () => {
       if (match === null) continue;
       // Every term is a quoted string (internal quotes doubled), joined by AND, optionally prefixed.
       expect(match).toMatch(
-        /^((subject|sender|recipients) : )?"([^"]|"")+"\*?( AND ((subject|sender|recipients) : )?"([^"]|"")+"\*?)*$/,
+        /^(subject|sender|recipients|\{subject sender recipients body attachments\}) : "([^"]|"")+"\*?( AND (subject|sender|recipients|\{subject sender recipients body attachments\}) : "([^"]|"")+"\*?)*$/,
       );
     }
     expect(parseQuery('"unbalanced phrase').terms).toEqual([

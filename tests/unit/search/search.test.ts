@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { searchMessages } from '../../../db/search.ts';
-import { parseQuery, toFtsMatch } from '../../../main/search/query.ts';
+import { runSearch } from '../../../main/search/search.ts';
 import { buildOrdinary, buildOriginal, pecOf, providerRewrite, scenario } from '../../factory/pec-factory.ts';
 import { testArchive } from '../../support/archive.ts';
 
@@ -36,14 +35,7 @@ function search(
   text: string,
   sort: 'date' | 'relevance' = 'date',
 ) {
-  const parsed = parseQuery(text);
-  return searchMessages(archive.db, {
-    match: toFtsMatch(parsed),
-    filters: parsed.filters,
-    sort,
-    offset: 0,
-    limit: 50,
-  });
+  return runSearch(archive.db, { text, sort, offset: 0, limit: 50 });
 }
 
 describe('full-text search (FTS5)', () => {

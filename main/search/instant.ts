@@ -1,0 +1,261 @@
+/**
+ * The instant layer: a small in-memory FlexSearch index of what a person starts typing, so the
+ * search box can suggest as they type (goal ≤ 5 ms) and later features can autocomplete
+ * addresses: correspondents and their addresses, subjects, mailboxes and folders, saved searches.
+ * Full text stays in FTS5 on disk (DESIGN.md "Search"); this layer is bounded by entry caps, its
+ * memory is measured when it is built and reported (stats()).
+ */
+import { Index } from 'flexsearch';
+import type { Db } from '../../db/database.ts';
+import { listSavedSearches } from '../../db/saved-searches.ts';
+import {
+  correspondentsSince,
+  lastMessageId,
+  mailboxPlaces,
+  subjectsSince,
+} from '../../db/suggest-sources.ts';
+
+export type SuggestionKind = 'correspondent' | 'subject' | 'mailbox' | 'folder' | 'saved';
+
+export interface Suggestion {
+  kind: SuggestionKind;
+  label: string;
+  detail: string | null;
+  /** The whole query text once this suggestion is chosen. */
+  text: string;
+}
+
+export interface InstantLimits {
+  correspondents: number;
+  subjects: number;
+}
+
+export const DEFAULT_INSTANT_LIMITS: InstantLimits = { correspondents: 20_000, subjects: 20_000 };
+
+export interface InstantStats {
+  correspondents: number;
+  subjects: number;
+  places: number;
+  /** Heap taken by the layer when it was last built, measured, in bytes. */
+  heapBytes: number;
+  buildMs: number;
+  lastMessageId: number;
+}
+
+interface Entry {
+  kind: SuggestionKind;
+  label: string;
+  detail: string | null;
+  /** What the suggestion puts in the query: an address, a quoted subject, a mailbox… */
+  value: string;
+  weight: number;
+  last: string;
+}
+
+const newIndex = () => new Index({ tokenize: 'forward', encoder: 'Normalize' });
+
+/** Operators whose value the layer can complete, and what they complete with. */
+const OPERATOR_KINDS: Record<string, SuggestionKind[]> = {
+  from: ['correspondent'],
+  da: ['correspondent'],
+  to: ['correspondent'],
+  a: ['correspondent'],
+  subject: ['subject'],
+  oggetto: ['subject'],
+  mailbox: ['mailbox'],
+  casella: ['mailbox'],
+  folder: ['folder'],
+  cartella: ['folder'],
+};
+
+/** How a chosen entry is written into the query, given the operator typed (if any). */
+function completion(entry: Entry, op: string | null): string {
+  switch (entry.kind) {
+    case 'correspondent':
+      return `${op ?? 'from'}:${entry.value}`;
+    case 'subject':
+      return `${op ?? 'subject'}:"${entry.value.replace(/"/g, ' ')}"`;
+    case 'mailbox':
+      return `${op ?? 'mailbox'}:${entry.value}`;
+    case 'folder':
+      return `${op ?? 'folder'}:${/\s/.test(entry.value) ? `"${entry.value}"` : entry.value}`;
+    case 'saved':
+      return entry.value;
+  }
+}
+
+/** The token being typed at the end of the text: its operator, the partial value, where it starts. */
+export function lastToken(text: string): { op: string | null; partial: string; start: number } {
+  let inQuote = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '"') inQuote = !inQuote;
+    else if (!inQuote && /\s/.test(text[i]!)) start = i + 1;
+  }
+  const token = text.slice(start);
+  const m = /^([a-zA-Z]{1,12}):(.*)$/.exec(token);
+  const op = m && OPERATOR_KINDS[m[1]!.toLowerCase()] ? m[1]!.toLowerCase() : null;
+  const partial = (op ? m![2]! : token).replace(/^"|"$/g, '');
+  return { op, partial, start };
+}
+
+export class InstantIndex {
+  private entries: Entry[] = [];
+  private readonly byKey = new Map<string, number>();
+  private correspondents = newIndex();
+  private subjects = newIndex();
+  private places = newIndex();
+  /** Mailboxes, folders and saved searches: few, re-read on every refresh. */
+  private placeEntries: Entry[] = [];
+  private lastId = 0;
+  private counts = { correspondents: 0, subjects: 0, places: 0 };
+  private measured = { heapBytes: 0, buildMs: 0 };
+
+  constructor(private readonly limits: InstantLimits = DEFAULT_INSTANT_LIMITS) {}
+
+  /** Reads the archive from scratch. */
+  build(db: Db): void {
+    const t0 = performance.now();
+    const heap0 = process.memoryUsage().heapUsed;
+    this.entries = [];
+    this.byKey.clear();
+    this.correspondents = newIndex();
+    this.subjects = newIndex();
+    this.counts = { correspondents: 0, subjects: 0, places: 0 };
+    this.lastId = 0;
+    this.refresh(db);
+    this.measured = {
+      heapBytes: Math.max(0, process.memoryUsage().heapUsed - heap0),
+      buildMs: performance.now() - t0,
+    };
+  }
+
+  /** Adds what arrived since the last build or refresh; mailboxes and saved searches are re-read. */
+  refresh(db: Db): void {
+    const upTo = lastMessageId(db);
+    const after = this.lastId;
+    for (const c of correspondentsSince(db, after, this.limits.correspondents)) {
+      this.upsert(
+        this.correspondents,
+        'correspondents',
+        `c:${c.address}`,
+        {
+          kind: 'correspondent',
+          label: c.name ?? c.address,
+          detail: c.name ? c.address : null,
+          value: c.address,
+          weight: c.count,
+          last: c.last,
+        },
+        `${c.name ?? ''} ${c.address}`,
+      );
+    }
+    for (const s of subjectsSince(db, after, this.limits.subjects)) {
+      this.upsert(
+        this.subjects,
+        'subjects',
+        `s:${s.subject.toLowerCase()}`,
+        { kind: 'subject', label: s.subject, detail: null, value: s.subject, weight: 1, last: s.last },
+        s.subject,
+      );
+    }
+    this.rebuildPlaces(db);
+    this.lastId = upTo;
+  }
+
+  stats(): InstantStats {
+    return { ...this.counts, ...this.measured, lastMessageId: this.lastId };
+  }
+
+  /**
+   * Suggestions for what is being typed at the end of `text`. With an operator (from:, mailbox:…)
+   * only that kind; otherwise saved searches, mailboxes, correspondents, then subjects.
+   */
+  suggest(text: string, limit = 8, kinds?: readonly SuggestionKind[]): Suggestion[] {
+    const { op, partial, start } = lastToken(text);
+    const query = partial.trim();
+    if (query.length < (op ? 1 : 2)) return [];
+    const wanted =
+      kinds ?? (op ? OPERATOR_KINDS[op]! : ['saved', 'mailbox', 'folder', 'correspondent', 'subject']);
+    const found: Entry[] = [];
+    const take = (index: Index, entries: Entry[], ofKinds: SuggestionKind[], n: number) => {
+      if (!ofKinds.some((k) => wanted.includes(k))) return;
+      // FlexSearch ranks by match; among the first matches, frequent and recent come first.
+      const ids = index.search(query, { limit: n * 4 }) as number[];
+      const hits = ids
+        .map((id) => entries[id]!)
+        .filter((e) => wanted.includes(e.kind))
+        .sort((a, b) => b.weight - a.weight || (a.last < b.last ? 1 : -1));
+      found.push(...hits.slice(0, n));
+    };
+    take(this.places, this.placeEntries, ['saved', 'mailbox', 'folder'], limit);
+    take(this.correspondents, this.entries, ['correspondent'], limit);
+    take(this.subjects, this.entries, ['subject'], limit);
+    const head = text.slice(0, start);
+    const seen = new Set<string>();
+    const out: Suggestion[] = [];
+    for (const e of found) {
+      const full = e.kind === 'saved' ? e.value : `${head}${completion(e, op)} `;
+      if (seen.has(full)) continue;
+      seen.add(full);
+      out.push({ kind: e.kind, label: e.label, detail: e.detail, text: full });
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  private upsert(
+    index: Index,
+    count: 'correspondents' | 'subjects',
+    key: string,
+    entry: Entry,
+    content: string,
+  ): void {
+    const known = this.byKey.get(key);
+    if (known !== undefined) {
+      const e = this.entries[known]!;
+      e.weight += entry.weight;
+      if (entry.last > e.last) e.last = entry.last;
+      if (!e.detail && entry.detail) Object.assign(e, { label: entry.label, detail: entry.detail });
+      return;
+    }
+    // The cap bounds memory: past it, only entries already known keep being updated.
+    if (this.counts[count] >= this.limits[count]) return;
+    const id = this.entries.push(entry) - 1;
+    this.byKey.set(key, id);
+    index.add(id, content);
+    this.counts[count]++;
+  }
+
+  private rebuildPlaces(db: Db): void {
+    this.places = newIndex();
+    this.placeEntries = [];
+    const add = (entry: Entry, content: string) => {
+      this.places.add(this.placeEntries.push(entry) - 1, content);
+    };
+    for (const s of listSavedSearches(db))
+      add(
+        { kind: 'saved', label: s.name, detail: s.query, value: s.query, weight: 3, last: s.createdAt },
+        `${s.name} ${s.query}`,
+      );
+    for (const m of mailboxPlaces(db)) {
+      add(
+        {
+          kind: 'mailbox',
+          label: m.displayName ?? m.email,
+          detail: m.displayName ? m.email : null,
+          value: m.email,
+          weight: 2,
+          last: '',
+        },
+        `${m.displayName ?? ''} ${m.email}`,
+      );
+      for (const f of m.folders)
+        add(
+          { kind: 'folder', label: f.name, detail: m.email, value: f.path, weight: 1, last: '' },
+          `${f.name} ${f.path}`,
+        );
+    }
+    this.counts.places = this.placeEntries.length;
+  }
+}
