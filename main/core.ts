@@ -58,6 +58,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       }
       events.emit('archive.changed', { created: 0, threads: [] });
       const opened = services.archive;
+      // The suggestion layer is built soon after start, not at the first keystroke.
+      setTimeout(() => {
+        if (services.archive === opened) void opened.instant;
+      }, 1_000).unref();
       // In the background: the app is usable at once, search completes as the index fills.
       void opened
         .backfillSearchIndex((done, total) => events.emit('search.backfill', { done, total }))

@@ -193,6 +193,8 @@ test('search: suggestions as one types, marked matches, filter chips, help, save
   await box.fill('');
   await box.pressSequentially('diffida condominio');
   await expect(list.locator('mark').first()).toHaveText(/diffida/i);
+  await box.press('Escape'); // closes the suggestions
+  await expect(suggestions).toHaveCount(0);
   await page.getByRole('button', { name: '+ Con allegati' }).click();
   await expect(box).toHaveValue('diffida condominio has:allegato');
   const chip = page.locator('.filter-chip').filter({ hasText: 'Con allegati' });
@@ -209,10 +211,10 @@ test('search: suggestions as one types, marked matches, filter chips, help, save
   page.once('dialog', (d) => void d.accept('Diffide condominio'));
   await page.getByRole('button', { name: 'Salva ricerca' }).click();
   const saved = page.getByRole('region', { name: 'Ricerche salvate' });
-  await expect(saved.getByRole('button', { name: 'Diffide condominio' })).toBeVisible();
+  await expect(saved.getByRole('button', { name: 'Diffide condominio', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Tutte le caselle' }).click();
   await expect(box).toHaveValue('');
-  await saved.getByRole('button', { name: 'Diffide condominio' }).click();
+  await saved.getByRole('button', { name: 'Diffide condominio', exact: true }).click();
   await expect(box).toHaveValue('diffida condominio');
   await expect(list.getByRole('option')).toContainText(facts().sent.subject);
   await saved.getByRole('button', { name: 'Elimina la ricerca salvata Diffide condominio' }).click();

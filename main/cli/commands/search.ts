@@ -1,19 +1,23 @@
 import { archiveRegistry, callApi, openArchive } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 
-const HELP = `Usage: pecdesk [--archive DIR] search "QUERY" [--json] [--relevance] [--limit N]
+const HELP = `Usage: pecdesk [--archive DIR] search "QUERY" [--json] [--relevance] [--limit N] [--offset N]
 
-Searches the archive (full text: subject, certified sender, recipients, the original's body,
-attachment names). A hit on a receipt or an envelope shows its whole PEC thread once.
-  words            every word must appear (accents do not matter: perche finds perché)
-  "exact phrase"   the words in this order
-  prefix*          words starting so
-  from: to: subject:   in that field only
-  mailbox:INBOX    in that folder
-  after:01/12/2025 before:31/12/2025   Italian dates
-  has:allegato     with attachments
-  is:failed|delivered|pending   PEC by delivery state
-Unknown operators are searched as words.
+Searches the archive: subject, certified sender, recipients, the original's body, attachment names
+and attachment text (PDF, text, XML and FatturaPA, signed .p7m, attached .eml). A hit on a receipt
+or an envelope shows its whole PEC thread once. Prints a table, or JSON with --json.
+  words                 every word must appear (accents do not matter: perche finds perché)
+  "exact phrase"        the words in this order
+  prefix*               words starting so
+  from: to: subject:    in that field only (da: a: oggetto:); from:@studio.it = sender domain
+  mailbox:ADDRESS       in that PEC mailbox (casella:), by address, its start, or display name
+  folder:INBOX          in that folder (cartella:)
+  after:01/12/2025 before:31/12/2025   Italian dates, Rome time (dopo: prima:)
+  has:allegato          with attachments (has:attachment, con:allegato)
+  is:failed|delivered|pending          PEC by delivery state (stato:fallita|consegnata|attesa)
+  kind:pec|ricevuta|accettazione|consegna|mancata-consegna|anomalia|ordinaria   (tipo:)
+  domain:legalmail.it   sender at that domain, subdomains too (dominio:)
+Unknown operators are searched as words; nothing typed is an error.
 `;
 
 export const searchCommand: CliCommand = {
@@ -24,7 +28,12 @@ export const searchCommand: CliCommand = {
   async run(args, io, ctx) {
     const parsed = parseCommandArgs(
       args,
-      { json: { type: 'boolean' }, relevance: { type: 'boolean' }, limit: { type: 'string' } },
+      {
+        json: { type: 'boolean' },
+        relevance: { type: 'boolean' },
+        limit: { type: 'string' },
+        offset: { type: 'string' },
+      },
       HELP,
       true,
     );
@@ -36,12 +45,14 @@ export const searchCommand: CliCommand = {
     if (!text.trim()) throw new CliError(`a query is needed\n\n${HELP}`, 2);
     const limit = parsed.values.limit ? Number(parsed.values.limit) : 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError('--limit must be 1..500', 2);
+    const offset = parsed.values.offset ? Number(parsed.values.offset) : 0;
+    if (!Number.isInteger(offset) || offset < 0) throw new CliError('--offset must be 0 or more', 2);
     const opened = await openArchive(ctx, io, true);
     try {
       const result = await callApi(archiveRegistry(opened), 'search.query', {
         text,
         sort: parsed.values.relevance ? 'relevance' : 'date',
-        offset: 0,
+        offset,
         limit,
       });
       const strip = (s: string | null) => (s ?? '').replace(/[\u0002\u0003]/g, '');
@@ -51,14 +62,27 @@ export const searchCommand: CliCommand = {
           subjectHighlight: strip(h.subjectHighlight),
           snippet: strip(h.snippet),
         }));
-        io.out(`${JSON.stringify({ total: result.total, hits }, null, 2)}\n`);
+        io.out(
+          `${JSON.stringify({ total: result.total, filters: result.chips, rankedNewest: result.rankedNewest, hits }, null, 2)}\n`,
+        );
       } else {
-        io.out(`${result.total} result(s)\n`);
-        for (const h of result.hits) {
+        io.out(
+          `${result.total} result(s)${result.total > result.hits.length ? `, showing ${offset + 1}-${offset + result.hits.length}` : ''}\n`,
+        );
+        if (result.hits.length > 0)
           io.out(
-            `${h.id}\t${h.date.slice(0, 16).replace('T', ' ')}\t${h.kind}\t${h.threadState ?? ''}\t${h.subject ?? ''}\n`,
+            table(
+              ['ID', 'DATE (ROME)', 'KIND', 'STATE', 'CORRESPONDENT', 'SUBJECT'],
+              result.hits.map((h) => [
+                String(h.id),
+                romeTime(h.date),
+                h.kind,
+                h.threadState ?? '',
+                h.correspondent ?? '',
+                h.subject ?? '',
+              ]),
+            ),
           );
-        }
       }
       return 0;
     } finally {
@@ -66,3 +90,25 @@ export const searchCommand: CliCommand = {
     }
   },
 };
+
+const ROME = new Intl.DateTimeFormat('it-IT', {
+  timeZone: 'Europe/Rome',
+  day: '2-digit',
+  month: '2-digit',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+});
+
+function romeTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : ROME.format(d).replace(',', '');
+}
+
+/** Columns padded to their widest cell; long cells cut so a row fits a terminal. */
+function table(head: string[], rows: string[][]): string {
+  const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+  const cells = [head, ...rows].map((r) => r.map((c, i) => cut(c.replace(/\s+/g, ' '), i >= 4 ? 40 : 24)));
+  const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
+  return `${cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n')}\n`;
+}

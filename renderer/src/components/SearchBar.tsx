@@ -105,6 +105,8 @@ export function SearchBar() {
               e.preventDefault();
               apply(active >= 0 ? suggestions[active]!.text : draft);
             } else if (e.key === 'Escape') {
+              // A search field clears itself on Escape; here Escape closes the suggestions first.
+              e.preventDefault();
               if (suggestions.length > 0) setSuggestions([]);
               else (e.target as HTMLInputElement).blur();
             }
@@ -151,7 +153,8 @@ export function SearchBar() {
           <span className="muted">{t('search.results', { count: total })}</span>
           {chips.map((c) => (
             <span key={c.source} className="chip filter-chip">
-              {t(`search.filter.${c.filter}`)}: {c.value}
+              {t(`search.filter.${c.filter}`)}
+              {c.filter === 'hasAttachment' ? '' : `: ${c.value}`}
               <button
                 type="button"
                 aria-label={t('search.removeFilter', { filter: c.source })}
