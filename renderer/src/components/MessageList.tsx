@@ -53,6 +53,7 @@ export function MessageList() {
     for (const item of items) void ensurePage(Math.floor(item.index / PAGE_SIZE));
   }, [items, ensurePage]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: rows change height when a search starts or ends
   useEffect(() => {
     virtualizer.measure();
   }, [rowHeight, virtualizer]);

@@ -83,7 +83,6 @@ export function SearchBar() {
           placeholder={t('list.search')}
           aria-label={t('list.search')}
           aria-autocomplete="list"
-          aria-expanded={suggestions.length > 0}
           aria-controls="search-suggestions"
           value={draft}
           onChange={(e) => {
@@ -123,16 +122,17 @@ export function SearchBar() {
         </button>
       </div>
       {suggestions.length > 0 && (
-        <ul
+        <div
           id="search-suggestions"
           className="suggestions"
           role="listbox"
           aria-label={t('search.suggestions')}
         >
           {suggestions.map((s, i) => (
-            <li
+            <div
               key={`${s.kind}:${s.text}`}
               role="option"
+              tabIndex={-1}
               aria-selected={i === active}
               className={i === active ? 'active' : ''}
               onMouseDown={(e) => {
@@ -143,9 +143,9 @@ export function SearchBar() {
               <span className="suggestion-kind">{t(`search.kind.${s.kind}`)}</span>
               <span className="suggestion-label">{s.label}</span>
               {s.detail && <span className="suggestion-detail muted">{s.detail}</span>}
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       )}
       {help && <SearchHelp />}
       {text.trim() && (
