@@ -30,9 +30,9 @@ import {
 } from '../../db/search.ts';
 import { createThread, findThread, saveThreadSummary } from '../../db/threads.ts';
 import type { EventBus } from '../api/events.ts';
-import { type InspectResult, inspectMessage, originalBytes } from '../pec/inspect.ts';
+import { inspectMessage } from '../pec/inspect.ts';
 import { isPecKind, type MessageKind } from '../pec/kinds.ts';
-import { type OriginalMessage, readAttachments, readOriginal } from '../pec/original.ts';
+import { type AttachmentContent, readOriginal } from '../pec/original.ts';
 import { reconcile, type ThreadMember } from '../pec/reconcile.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
 import type { ExtractedText } from '../search/extract/attachment-text.ts';
@@ -69,6 +69,7 @@ export class Archive {
   private readonly extractor: TextExtractor;
   private readonly ownsExtractor: boolean;
   private instantIndex: InstantIndex | null = null;
+  private instantBuild: Promise<InstantIndex> | null = null;
 
   private constructor(
     readonly dir: string,
@@ -89,13 +90,14 @@ export class Archive {
     return this.objects.sweepTemporary();
   }
 
-  /** The in-memory suggestion layer, built on first use and kept current by ingest. */
-  get instant(): InstantIndex {
-    if (!this.instantIndex) {
-      this.instantIndex = new InstantIndex();
-      this.instantIndex.build(this.db);
+  /** The in-memory suggestion layer: built once, on first use, and kept current by ingest. */
+  instant(): Promise<InstantIndex> {
+    if (!this.instantBuild) {
+      const index = new InstantIndex();
+      this.instantIndex = index;
+      this.instantBuild = index.build(this.db).then(() => index);
     }
-    return this.instantIndex;
+    return this.instantBuild;
   }
 
   close(): void {
@@ -223,33 +225,20 @@ export class Archive {
   }
 
   private async record(raw: Buffer, archivedAt: string) {
-    const inspected = await inspectMessage(
-      raw,
-      this.options.anchors ? { anchors: this.options.anchors } : {},
-    );
-    const own = inspected.kind === 'ordinary' ? await readOriginal(raw) : null;
-    const original = own?.ok ? own.value : null;
-    const texts = await this.attachmentTexts(raw, inspected, original);
-    return toMessageRecord(inspected, original, archivedAt, texts);
+    // One parse of the original gives its attachments' bytes too, for their text.
+    const inspected = await inspectMessage(raw, {
+      ...(this.options.anchors && { anchors: this.options.anchors }),
+      attachmentContents: true,
+    });
+    const own = inspected.kind === 'ordinary' ? await readOriginal(raw, { contents: true }) : null;
+    const contents = own?.ok ? own.contents : inspected.attachmentContents;
+    const texts = await this.attachmentTexts(contents ?? []);
+    return toMessageRecord(inspected, own?.ok ? own.value : null, archivedAt, texts);
   }
 
-  /** The text of each attachment of the original, read in the extraction worker. */
-  private async attachmentTexts(
-    raw: Buffer,
-    inspected: InspectResult,
-    own: OriginalMessage | null,
-  ): Promise<(ExtractedText | null)[]> {
-    const listed = (isPecKind(inspected.kind as MessageKind) ? inspected.original : own)?.attachments ?? [];
-    if (listed.length === 0) return [];
-    const source = inspected.kind === 'ordinary' ? raw : originalBytes(raw);
-    const files = await readAttachments(source);
-    return Promise.all(
-      listed.map(async (_, i) => {
-        const file = files[i];
-        if (!file || !detectFormat(file)) return null;
-        return this.extractor.extract(file);
-      }),
-    );
+  /** The text of each attachment, read in the extraction worker; null where there is none to read. */
+  private attachmentTexts(files: AttachmentContent[]): Promise<(ExtractedText | null)[]> {
+    return Promise.all(files.map((file) => (detectFormat(file) ? this.extractor.extract(file) : null)));
   }
 
   /** Puts a new message in its PEC thread, creating the thread and adopting earlier arrivals. */

@@ -8,7 +8,7 @@ import type { CertData } from './daticert.ts';
 import { type Finding, finding } from './findings.ts';
 import { type DeliveryType, isPecKind, type MessageKind } from './kinds.ts';
 import { decodedBody, decodeWords, headerValue } from './mime.ts';
-import { type OriginalMessage, readOriginal } from './original.ts';
+import { type AttachmentContent, type OriginalMessage, readOriginal } from './original.ts';
 import { type SignatureReport, type VerifyOptions, verifySignature } from './signature.ts';
 import { headerAddress } from './structure.ts';
 
@@ -29,6 +29,13 @@ export interface InspectResult {
   original: OriginalMessage | null;
   signature: SignatureReport;
   anomalies: Finding[];
+  /** The original's attachment bytes, in the order of original.attachments, when asked for. */
+  attachmentContents?: AttachmentContent[];
+}
+
+export interface InspectOptions extends VerifyOptions {
+  /** Keep the original's attachment bytes (the archive reads their text for search). */
+  attachmentContents?: boolean;
 }
 
 const UNCHECKED: SignatureReport = {
@@ -52,7 +59,7 @@ export function originalBytes(raw: Uint8Array): Buffer {
   return buf;
 }
 
-export async function inspectMessage(raw: Uint8Array, options: VerifyOptions = {}): Promise<InspectResult> {
+export async function inspectMessage(raw: Uint8Array, options: InspectOptions = {}): Promise<InspectResult> {
   const size = raw.byteLength;
   const sha256 = createHash('sha256').update(raw).digest('hex');
   try {
@@ -66,7 +73,7 @@ async function inspectUnsafe(
   raw: Uint8Array,
   size: number,
   sha256: string,
-  options: VerifyOptions,
+  options: InspectOptions,
 ): Promise<InspectResult> {
   const { structure, certData, classification } = classifyMessage(raw);
   if (classification.kind === 'unparseable') {
@@ -85,10 +92,15 @@ async function inspectUnsafe(
     );
   }
   let original: OriginalMessage | null = null;
+  let attachmentContents: AttachmentContent[] | undefined;
   if (structure.postacert && isPecKind(classification.kind)) {
-    const parsed = await readOriginal(decodedBody(structure.postacert));
-    if (parsed.ok) original = parsed.value;
-    else anomalies.push(finding('postacert-invalid', parsed.reason));
+    const parsed = await readOriginal(decodedBody(structure.postacert), {
+      contents: options.attachmentContents ?? false,
+    });
+    if (parsed.ok) {
+      original = parsed.value;
+      attachmentContents = parsed.contents;
+    } else anomalies.push(finding('postacert-invalid', parsed.reason));
   }
   const date = headerValue(headers, 'date');
   const parsedDate = date ? new Date(date) : null;
@@ -109,6 +121,7 @@ async function inspectUnsafe(
     original,
     signature,
     anomalies,
+    ...(attachmentContents ? { attachmentContents } : {}),
   };
 }
 

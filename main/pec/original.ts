@@ -31,16 +31,28 @@ export interface OriginalMessage {
   attachments: OriginalAttachment[];
 }
 
-export type OriginalResult = { ok: true; value: OriginalMessage } | { ok: false; reason: string };
+export type OriginalResult =
+  | {
+      ok: true;
+      value: OriginalMessage;
+      /** The attachments' bytes, in the order of value.attachments, when asked for. */
+      contents?: AttachmentContent[];
+    }
+  | { ok: false; reason: string };
 
 const MAX_HTML = 20 * 1024 * 1024;
 
-export async function readOriginal(bytes: Uint8Array): Promise<OriginalResult> {
+function parseMail(bytes: Uint8Array) {
+  return simpleParser(Buffer.from(bytes), { maxHtmlLengthToParse: MAX_HTML, keepCidLinks: true });
+}
+
+/** @param options.contents also keep each attachment's bytes (search reads their text from them). */
+export async function readOriginal(
+  bytes: Uint8Array,
+  options: { contents?: boolean } = {},
+): Promise<OriginalResult> {
   try {
-    const mail = await simpleParser(Buffer.from(bytes), {
-      maxHtmlLengthToParse: MAX_HTML,
-      keepCidLinks: true,
-    });
+    const mail = await parseMail(bytes);
     const ref = mail.headers.get('x-riferimento-message-id');
     return {
       ok: true,
@@ -65,6 +77,7 @@ export async function readOriginal(bytes: Uint8Array): Promise<OriginalResult> {
           nested: nestedKind(a.filename, a.contentType),
         })),
       },
+      ...(options.contents ? { contents: mail.attachments.map(attachmentContent) } : {}),
     };
   } catch (error) {
     return { ok: false, reason: `postacert.eml could not be parsed: ${(error as Error).message}` };
@@ -91,22 +104,18 @@ export interface AttachmentContent {
 
 /** The bytes of one attachment of a message (by its position in `attachments`), for saving. */
 export async function readAttachment(bytes: Uint8Array, index: number): Promise<AttachmentContent | null> {
-  return (await readAttachments(bytes))[index] ?? null;
+  try {
+    const a = (await parseMail(bytes)).attachments[index];
+    return a ? attachmentContent(a) : null;
+  } catch {
+    return null;
+  }
 }
 
-/** Every attachment's bytes, in the order of `attachments`; none when the message is unreadable. */
-export async function readAttachments(bytes: Uint8Array): Promise<AttachmentContent[]> {
-  try {
-    const mail = await simpleParser(Buffer.from(bytes), {
-      maxHtmlLengthToParse: MAX_HTML,
-      keepCidLinks: true,
-    });
-    return mail.attachments.map((a) => ({
-      filename: a.filename ?? null,
-      contentType: a.contentType,
-      content: a.content,
-    }));
-  } catch {
-    return [];
-  }
+function attachmentContent(a: {
+  filename?: string;
+  contentType: string;
+  content: Buffer;
+}): AttachmentContent {
+  return { filename: a.filename ?? null, contentType: a.contentType, content: a.content };
 }
