@@ -60,7 +60,10 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       const opened = services.archive;
       // The suggestion layer is built soon after start, not at the first keystroke.
       setTimeout(() => {
-        if (services.archive === opened) void opened.instant;
+        if (services.archive !== opened) return;
+        opened.instant().catch((error: Error) => {
+          if (services.archive === opened) console.error(`suggestions index stopped: ${error.message}`);
+        });
       }, 1_000).unref();
       // In the background: the app is usable at once, search completes as the index fills.
       void opened

@@ -130,12 +130,12 @@ export function createHandlers(core: CoreServices): Handlers {
     'search.query': async ({ text, sort, offset, limit }) =>
       runSearch(need(core.archive, 'archive').db, { text, sort, offset, limit }),
     'search.suggest': async ({ text, limit, kinds }) => ({
-      suggestions: need(core.archive, 'archive').instant.suggest(text, limit, kinds),
+      suggestions: (await need(core.archive, 'archive').instant()).suggest(text, limit, kinds),
     }),
     'search.stats': async () => {
       const archive = need(core.archive, 'archive');
       return {
-        instant: archive.instant.stats(),
+        instant: (await archive.instant()).stats(),
         pendingBackfill: countStaleText(archive.db) + countHeadsWithoutDoc(archive.db),
       };
     },
@@ -143,13 +143,13 @@ export function createHandlers(core: CoreServices): Handlers {
     'searches.save': async ({ name, query, sort }) => {
       const archive = need(core.archive, 'archive');
       const saved = saveSearch(archive.db, name, query, sort);
-      archive.instant.refresh(archive.db);
+      (await archive.instant()).refresh(archive.db);
       return saved;
     },
     'searches.remove': async ({ id }) => {
       const archive = need(core.archive, 'archive');
       if (!removeSavedSearch(archive.db, id)) throw new ApiFailure('not-found', `no saved search ${id}`);
-      archive.instant.refresh(archive.db);
+      (await archive.instant()).refresh(archive.db);
       return { removed: id };
     },
     'messages.get': async ({ id }) => {

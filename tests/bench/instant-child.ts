@@ -10,7 +10,7 @@ const rss0 = process.memoryUsage().rss;
 const heap0 = process.memoryUsage().heapUsed;
 const index = new InstantIndex();
 const t0 = performance.now();
-index.build(db);
+await index.build(db);
 const buildMs = performance.now() - t0;
 globalThis.gc?.();
 const rss1 = process.memoryUsage().rss;

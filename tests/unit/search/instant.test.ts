@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { insertMessage } from '../../../db/messages.ts';
 import { saveSearch } from '../../../db/saved-searches.ts';
 import { InstantIndex, lastToken } from '../../../main/search/instant.ts';
 import { buildOrdinary, pecOf, scenario } from '../../factory/pec-factory.ts';
@@ -12,7 +13,7 @@ describe('instant layer (FlexSearch)', () => {
       sender: 'amministratore@pec.beta.test',
     });
     await archive.ingest([{ raw: pecOf(inbound, 'posta-certificata') }]);
-    const index = archive.instant;
+    const index = await archive.instant();
     const who = index.suggest('ammin');
     expect(who.map((s) => [s.kind, s.text])).toContainEqual([
       'correspondent',
@@ -54,8 +55,40 @@ describe('instant layer (FlexSearch)', () => {
       })),
     );
     const small = new InstantIndex({ correspondents: 10, subjects: 5 });
-    small.build(archive.db);
+    await small.build(archive.db);
     expect(small.stats()).toMatchObject({ correspondents: 10, subjects: 5 });
+    archive.close();
+  });
+
+  it('builds in chunks, giving the event loop back; what arrives meanwhile is added after', async () => {
+    const archive = testArchive();
+    await archive.ingest(
+      Array.from({ length: 20 }, (_, i) => ({
+        raw: buildOrdinary({ subject: `Avviso ${i}`, from: `sede${i}@example.it` }),
+      })),
+    );
+    const index = new InstantIndex(undefined, 5);
+    const built = index.build(archive.db);
+    // Paused after the first chunk: a message arrives and the archive asks for a refresh.
+    expect(index.stats().correspondents).toBe(5);
+    const id = insertMessage(
+      archive.db,
+      {
+        objectHash: 'f'.repeat(64),
+        size: 1,
+        kind: 'ordinary',
+        basis: 'headers',
+        signatureVerdict: 'unsigned',
+        archivedAt: new Date().toISOString(),
+        fromAddress: 'ritardatario@example.it',
+        sortDate: new Date().toISOString(),
+      },
+      [],
+    );
+    index.refresh(archive.db);
+    await built;
+    expect(index.stats()).toMatchObject({ correspondents: 21, lastMessageId: id });
+    expect(index.suggest('ritardat').map((s) => s.text)).toEqual(['from:ritardatario@example.it ']);
     archive.close();
   });
 
