@@ -12,7 +12,7 @@
 import type { SearchText } from '../main/archive/message-record.ts';
 import { type Db, prepared } from './database.ts';
 import type { MessageRow } from './messages.ts';
-import { type ListRow, ROW_SELECT } from './views.ts';
+import { type ListRow, ROW_SELECT, THREAD_FAILED, THREAD_PENDING } from './views.ts';
 
 /**
  * The version of what ingest extracts for search: 2 added attachment text. Older messages are
@@ -181,18 +181,20 @@ function dropDoc(db: Db, headId: number, key: number): void {
 }
 
 function buildDoc(db: Db, headId: number): void {
+  // The thread's delivery state, by the same rules as the smart views (db/views.ts).
   const head = prepared(
     db,
-    `SELECT m.id, m.sort_date AS sortDate, m.thread_id AS threadId, t.state, t.direction, t.failed_count AS failedCount
+    `SELECT m.id, m.sort_date AS sortDate, m.thread_id AS threadId, t.state = 'delivered' AS delivered,
+            ${THREAD_FAILED} AS failed, ${THREAD_PENDING} AS pending
        FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE m.id = ?`,
   ).get(headId) as
     | {
         id: number;
         sortDate: string;
         threadId: number | null;
-        state: string | null;
-        direction: string | null;
-        failedCount: number | null;
+        delivered: number | null;
+        failed: number | null;
+        pending: number | null;
       }
     | undefined;
   if (!head) return;
@@ -212,12 +214,9 @@ function buildDoc(db: Db, headId: number): void {
     if (m.hasAttachments) facets.add(facet.attachment);
     for (const d of domainFacets(m.sender)) facets.add(d);
   }
-  const state = head.state;
-  if (state && (['failed', 'partial', 'rejected'].includes(state) || (head.failedCount ?? 0) > 0))
-    facets.add(facet.state('failed'));
-  if (state === 'delivered') facets.add(facet.state('delivered'));
-  if (head.direction === 'sent' && (state === 'sent' || state === 'accepted'))
-    facets.add(facet.state('pending'));
+  if (head.failed) facets.add(facet.state('failed'));
+  if (head.delivered) facets.add(facet.state('delivered'));
+  if (head.pending) facets.add(facet.state('pending'));
   const places = prepared(
     db,
     `SELECT DISTINCT b.account_id AS accountId, b.id AS folderId FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id

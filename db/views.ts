@@ -40,6 +40,11 @@ export const ROW_SELECT = `
 /** Heads of threads and unthreaded messages: one list row per conversation. */
 const LISTED = '(m.thread_id IS NULL OR t.head_message_id = m.id)';
 
+/** A PEC thread with a failed or refused delivery (thread `t`). */
+export const THREAD_FAILED = `(t.state IN ('failed', 'partial', 'rejected') OR t.failed_count > 0)`;
+/** A sent PEC still waiting for its receipts (thread `t`). */
+export const THREAD_PENDING = `(t.direction = 'sent' AND t.state IN ('sent', 'accepted'))`;
+
 const PEC_KINDS = `('posta-certificata','errore','accettazione','non-accettazione','presa-in-carico','avvenuta-consegna','errore-consegna','preavviso-errore-consegna','rilevazione-virus')`;
 
 function viewFilter(view: ViewRef): { sql: string; params: unknown[] } {
@@ -59,10 +64,10 @@ function viewFilter(view: ViewRef): { sql: string; params: unknown[] } {
         params: [],
       };
     case 'awaiting-delivery':
-      return { sql: `t.direction = 'sent' AND t.state IN ('sent', 'accepted')`, params: [] };
+      return { sql: THREAD_PENDING, params: [] };
     case 'delivery-failures':
       return {
-        sql: `t.direction = 'sent' AND (t.state IN ('failed', 'partial', 'rejected') OR t.failed_count > 0)`,
+        sql: `t.direction = 'sent' AND ${THREAD_FAILED}`,
         params: [],
       };
     case 'anomalies':
