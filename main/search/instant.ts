@@ -16,6 +16,7 @@ import {
   type SubjectSource,
   subjectsSince,
 } from '../../db/suggest-sources.ts';
+import { operatorName, tokens } from './query.ts';
 
 export type SuggestionKind = 'correspondent' | 'subject' | 'mailbox' | 'folder' | 'saved';
 
@@ -59,18 +60,13 @@ const BUILD_CHUNK = 2_000;
 
 const newIndex = () => new Index({ tokenize: 'forward', encoder: 'Normalize' });
 
-/** Operators whose value the layer can complete, and what they complete with. */
+/** Operators (by their English name) whose value the layer can complete, and with what. */
 const OPERATOR_KINDS: Record<string, SuggestionKind[]> = {
   from: ['correspondent'],
-  da: ['correspondent'],
   to: ['correspondent'],
-  a: ['correspondent'],
   subject: ['subject'],
-  oggetto: ['subject'],
   mailbox: ['mailbox'],
-  casella: ['mailbox'],
   folder: ['folder'],
-  cartella: ['folder'],
 };
 
 /** How a chosen entry is written into the query, given the operator typed (if any). */
@@ -91,17 +87,11 @@ function completion(entry: Entry, op: string | null): string {
 
 /** The token being typed at the end of the text: its operator, the partial value, where it starts. */
 export function lastToken(text: string): { op: string | null; partial: string; start: number } {
-  let inQuote = false;
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '"') inQuote = !inQuote;
-    else if (!inQuote && /\s/.test(text[i]!)) start = i + 1;
-  }
-  const token = text.slice(start);
-  const m = /^([a-zA-Z]{1,12}):(.*)$/.exec(token);
-  const op = m && OPERATOR_KINDS[m[1]!.toLowerCase()] ? m[1]!.toLowerCase() : null;
-  const partial = (op ? m![2]! : token).replace(/^"|"$/g, '');
-  return { op, partial, start };
+  const last = tokens(text).at(-1);
+  if (!last || last.start + last.source.length < text.length)
+    return { op: null, partial: '', start: text.length };
+  const op = last.op && OPERATOR_KINDS[operatorName(last.op)] ? last.op : null;
+  return { op, partial: op ? last.value : last.source.replace(/^"|"$/g, ''), start: last.start };
 }
 
 export class InstantIndex {
@@ -226,7 +216,8 @@ export class InstantIndex {
     const query = partial.trim();
     if (query.length < (op ? 1 : 2)) return [];
     const wanted =
-      kinds ?? (op ? OPERATOR_KINDS[op]! : ['saved', 'mailbox', 'folder', 'correspondent', 'subject']);
+      kinds ??
+      (op ? OPERATOR_KINDS[operatorName(op)]! : ['saved', 'mailbox', 'folder', 'correspondent', 'subject']);
     const found: Entry[] = [];
     const take = (index: Index, entries: Entry[], ofKinds: SuggestionKind[], n: number) => {
       if (!ofKinds.some((k) => wanted.includes(k))) return;

@@ -92,24 +92,44 @@ export interface ParsedQuery {
 const MAX_QUERY = 2_000;
 const MAX_TERMS = 32;
 
-const FIELD_OPERATORS: Record<string, TermField> = {
-  from: 'sender',
-  da: 'sender',
-  to: 'recipients',
-  a: 'recipients',
-  subject: 'subject',
+/** The Italian names of the operators, each for its English one. */
+const OPERATOR_ALIASES: Record<string, string> = {
+  da: 'from',
+  a: 'to',
   oggetto: 'subject',
+  casella: 'mailbox',
+  cartella: 'folder',
+  prima: 'before',
+  dopo: 'after',
+  con: 'has',
+  stato: 'is',
+  tipo: 'kind',
+  dominio: 'domain',
 };
 
-interface Token {
+/** An operator as typed (lower case), by its English name. */
+export function operatorName(op: string): string {
+  return OPERATOR_ALIASES[op] ?? op;
+}
+
+const FIELD_OPERATORS: Record<string, TermField> = {
+  from: 'sender',
+  to: 'recipients',
+  subject: 'subject',
+};
+
+export interface Token {
+  /** The operator as typed, lower case. */
   op: string | null;
   value: string;
   quoted: boolean;
+  /** The token as typed, and where it starts in the input. */
   source: string;
+  start: number;
 }
 
 /** Splits into tokens; a quote opens a phrase that runs to the next quote or the end. */
-function tokens(input: string): Token[] {
+export function tokens(input: string): Token[] {
   const out: Token[] = [];
   let i = 0;
   while (i < input.length) {
@@ -126,12 +146,12 @@ function tokens(input: string): Token[] {
       const end = input.indexOf('"', i + 1);
       const value = input.slice(i + 1, end === -1 ? input.length : end);
       i = end === -1 ? input.length : end + 1;
-      out.push({ op, value, quoted: true, source: input.slice(start, i) });
+      out.push({ op, value, quoted: true, source: input.slice(start, i), start });
       continue;
     }
     let j = i;
     while (j < input.length && !/\s/.test(input[j]!)) j++;
-    out.push({ op, value: input.slice(i, j), quoted: false, source: input.slice(start, j) });
+    out.push({ op, value: input.slice(i, j), quoted: false, source: input.slice(start, j), start });
     i = j;
   }
   return out;
@@ -194,43 +214,34 @@ function domainOf(value: string): string | null {
 
 /** The filter an operator sets, or null when it is not one (then it is searched as words). */
 function filterOf(op: string, value: string): Partial<SearchFilters> | null {
-  switch (op) {
+  switch (operatorName(op)) {
     case 'mailbox':
-    case 'casella':
       return value ? { mailbox: value } : null;
     case 'folder':
-    case 'cartella':
       return value ? { folder: value } : null;
-    case 'before':
-    case 'prima': {
+    case 'before': {
       const day = parseItalianDate(value);
       return day ? { before: day } : null;
     }
-    case 'after':
-    case 'dopo': {
+    case 'after': {
       const day = parseItalianDate(value);
       return day ? { after: addDay(day) } : null;
     }
     case 'has':
-    case 'con':
       return /^(allegato|allegati|attachment|attachments)$/i.test(value) ? { hasAttachment: true } : null;
-    case 'is':
-    case 'stato': {
+    case 'is': {
       const state = STATES[value.toLowerCase()];
       return state ? { state } : null;
     }
-    case 'kind':
-    case 'tipo': {
+    case 'kind': {
       const kind = KIND_NAMES[value.toLowerCase()];
       return kind ? { kind } : null;
     }
-    case 'domain':
-    case 'dominio': {
+    case 'domain': {
       const domain = domainOf(value);
       return domain ? { domain } : null;
     }
-    case 'from':
-    case 'da': {
+    case 'from': {
       // from:@studio.it is a domain, not a word.
       const domain = value.startsWith('@') ? domainOf(value) : null;
       return domain ? { domain } : null;
@@ -256,7 +267,7 @@ export function parseQuery(input: string): ParsedQuery {
       chips.push({ filter: key, value: t.value, source: t.source });
       continue;
     }
-    const field = op ? (FIELD_OPERATORS[op] ?? null) : null;
+    const field = op ? (FIELD_OPERATORS[operatorName(op)] ?? null) : null;
     // An unknown operator is part of the words ("ore:10" searches "ore" and "10").
     const text = op && !field ? `${op} ${t.value}` : t.value;
     if (t.quoted) {

@@ -36,6 +36,28 @@ describe('search query language', () => {
     });
   });
 
+  it('the Italian names of the operators mean the same as the English ones', () => {
+    const it = parseQuery(
+      'da:rossi a:ufficio oggetto:diffida casella:studio cartella:INBOX dopo:01/12/2025 prima:31/12/2025 con:allegato stato:consegnata tipo:ricevuta dominio:legalmail.it',
+    );
+    const en = parseQuery(
+      'from:rossi to:ufficio subject:diffida mailbox:studio folder:INBOX after:01/12/2025 before:31/12/2025 has:allegato is:delivered kind:receipt domain:legalmail.it',
+    );
+    expect(it.terms).toEqual(en.terms);
+    expect(it.filters).toEqual(en.filters);
+    expect(it.filters).toEqual({
+      mailbox: 'studio',
+      folder: 'INBOX',
+      after: '2025-12-01T23:00:00.000Z',
+      before: '2025-12-30T23:00:00.000Z',
+      hasAttachment: true,
+      state: 'delivered',
+      kind: 'ricevuta',
+      domain: 'legalmail.it',
+    });
+    expect(parseQuery('da:@studio.it').filters).toEqual({ domain: 'studio.it' });
+  });
+
   it('Italian dates in Europe/Rome, summer and winter; impossible dates refused', () => {
     expect(parseItalianDate('31/12/2025')).toBe('2025-12-30T23:00:00.000Z');
     expect(parseItalianDate('1/7/26')).toBe('2026-06-30T22:00:00.000Z');
