@@ -86,9 +86,7 @@ export class TextExtractor {
       this.current = null;
     }
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    const worker = this.worker;
-    this.worker = null;
-    await worker?.terminate();
+    await this.stopWorker();
   }
 
   private pump(): void {
@@ -148,19 +146,20 @@ export class TextExtractor {
 
   /** The file is given up and the worker replaced: whatever it was doing is abandoned. */
   private giveUp(reason: string): void {
+    void this.stopWorker();
+    this.finish(failure(reason));
+  }
+
+  /** Forgets the worker first, so its exit is not taken for the current job's failure. */
+  private async stopWorker(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
-    void worker?.terminate();
-    this.finish(failure(reason));
+    await worker?.terminate();
   }
 
   private scheduleIdleStop(): void {
     if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      const worker = this.worker;
-      this.worker = null;
-      void worker?.terminate();
-    }, this.idleMs);
+    this.idleTimer = setTimeout(() => void this.stopWorker(), this.idleMs);
     this.idleTimer.unref();
   }
 }

@@ -17,6 +17,11 @@ const QUICK = [
   { key: 'pec', op: 'kind:pec' },
 ] as const;
 
+/** The query without one operator as typed. */
+function without(text: string, part: string): string {
+  return text.replace(part, '').replace(/\s+/g, ' ').trim();
+}
+
 export function SearchBar() {
   const { t } = useTranslation();
   const bridge = useAppStore((s) => s.bridge);
@@ -70,7 +75,7 @@ export function SearchBar() {
 
   const toggle = (op: string) => {
     const has = draft.split(/\s+/).includes(op);
-    apply(has ? draft.replace(op, '').replace(/\s+/g, ' ').trim() : `${draft.trim()} ${op}`.trim());
+    apply(has ? without(draft, op) : `${draft.trim()} ${op}`.trim());
   };
 
   return (
@@ -158,7 +163,7 @@ export function SearchBar() {
               <button
                 type="button"
                 aria-label={t('search.removeFilter', { filter: c.source })}
-                onClick={() => apply(draft.replace(c.source, '').replace(/\s+/g, ' ').trim())}
+                onClick={() => apply(without(draft, c.source))}
               >
                 ×
               </button>
