@@ -1,8 +1,8 @@
 /** The instant layer of the search benchmark, in a process of its own so its memory is its own. */
 import { openDatabase } from '../../db/database.ts';
 import { InstantIndex } from '../../main/search/instant.ts';
-import { percentile } from './search.bench.ts';
-import { rng } from './search-corpus.ts';
+import { seededRandom } from '../support/random.ts';
+import { percentile } from './bench-support.ts';
 
 const db = openDatabase(process.argv[2]!);
 globalThis.gc?.();
@@ -16,7 +16,7 @@ globalThis.gc?.();
 const rss1 = process.memoryUsage().rss;
 const heap1 = process.memoryUsage().heapUsed;
 const stats = index.stats();
-const r = rng(3);
+const r = seededRandom(3);
 const prefixes = [
   'ro',
   'ros',

@@ -7,17 +7,7 @@
  */
 import type { Db } from '../../db/database.ts';
 import { rebuildDocs, SEARCH_VERSION, saveMessageText } from '../../db/search.ts';
-
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../support/random.ts';
 
 const COMMON = `di e il la che a per in un del non è una con si le da al dei della sono come più alla ma lo
 anche nel questo ha gli se delle nella suo io tra alle quello cui ci sua sia essere fare data anno
@@ -129,7 +119,7 @@ interface Msg {
 }
 
 export function generateCorpus(db: Db, n: number, seed = 42): { words: CorpusWords; figures: CorpusFigures } {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const names = surnames(r, 5_000);
   const word = zipf(COMMON, r, 0.9);
   const surname = zipf(names, r, 0.8);

@@ -7,7 +7,7 @@
  * of exact words against that scan, attachment text extraction per file, and the instant layer:
  * suggestion latency and its memory, measured in a child process of its own.
  */
-import { spawn } from 'node:child_process';
+
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
@@ -17,16 +17,9 @@ import { TextExtractor } from '../../main/search/extract/extractor.ts';
 import { parseQuery } from '../../main/search/query.ts';
 import { planSearch, runSearch } from '../../main/search/search.ts';
 import { tempDir } from '../support/archive.ts';
-import { type CorpusWords, generateCorpus, rng } from './search-corpus.ts';
-
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-export function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
+import { seededRandom } from '../support/random.ts';
+import { argValue, percentile, runChild } from './bench-support.ts';
+import { type CorpusWords, generateCorpus } from './search-corpus.ts';
 
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(2) : ms.toFixed(1));
 
@@ -38,7 +31,7 @@ interface BenchQuery {
 
 /** 200 queries a person would type, fixed by the seed: common, rare, two words, phrase, prefix, filters. */
 export function querySet(words: CorpusWords): BenchQuery[] {
-  const r = rng(7);
+  const r = seededRandom(7);
   const pick = <T>(l: T[], top = l.length) => l[Math.floor(r() * Math.min(top, l.length))]!;
   const content = words.common.filter((w) => w.length > 4);
   const out: BenchQuery[] = [];
@@ -268,7 +261,7 @@ function headsOf(db: ReturnType<typeof openDatabase>, ids: number[]): Set<number
 
 /** Exact-word queries must find the list rows a word-bounded scan finds: nothing lost by the index. */
 function recallCheck(db: ReturnType<typeof openDatabase>, words: CorpusWords): void {
-  const r = rng(11);
+  const r = seededRandom(11);
   const sample = [
     ...Array.from({ length: 10 }, () =>
       words.surnames[Math.floor(r() * words.surnames.length)]!.toLowerCase(),
@@ -343,15 +336,4 @@ async function samplePdf(pages: number): Promise<Uint8Array> {
       });
   }
   return doc.save();
-}
-
-function runChild(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) =>
-      code === 0 ? resolve(out.trim().split('\n').at(-1) ?? '') : reject(new Error(`child exited ${code}`)),
-    );
-  });
 }

@@ -4,7 +4,7 @@
  * them. Measured: a full `pecdesk sync` pass (store durably, parse, classify, verify, reconcile,
  * commit) in its own process, with its peak RSS. Ratio = ingest rate / raw fetch rate (goal ≥ 0.5).
  */
-import { spawn } from 'node:child_process';
+
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ObjectStore } from '../../main/archive/object-store.ts';
@@ -13,11 +13,7 @@ import { buildOrdinary, pecOf, scenario } from '../factory/pec-factory.ts';
 import { testPki } from '../factory/pki.ts';
 import { tempDir } from '../support/archive.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
-
-function argValue(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
+import { argValue, runChild } from './bench-support.ts';
 
 export function corpus(n: number): Buffer[] {
   const out: Buffer[] = [];
@@ -118,17 +114,4 @@ export async function benchSync(args: string[]): Promise<void> {
   } finally {
     await server.destroy();
   }
-}
-
-function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) =>
-      code === 0
-        ? resolve(out.trim().split('\n').at(-1) ?? '')
-        : reject(new Error(`sync child exited ${code}`)),
-    );
-  });
 }

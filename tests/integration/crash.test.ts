@@ -12,20 +12,11 @@ import { buildOrdinary, pecOf, scenario } from '../factory/pec-factory.ts';
 import { tempDir } from '../support/archive.ts';
 import { accountAddArgs, runPecdesk } from '../support/cli.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
+import { seededRandom } from '../support/random.ts';
 
 const KILLS = 50;
 const MESSAGES = 2_000;
 const SEED = Number(process.env.PECDESK_CRASH_SEED ?? 7);
-
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe.runIf(dovecotAvailable)('crash safety', () => {
   let server: DovecotServer;
@@ -54,7 +45,7 @@ describe.runIf(dovecotAvailable)('crash safety', () => {
   });
 
   it(`${KILLS} SIGKILLs during a sync of ${MESSAGES} messages: each archived exactly once, objects intact`, async () => {
-    const random = rng(SEED);
+    const random = seededRandom(SEED);
     let killedMidway = 0;
     for (let i = 0; i < KILLS; i++) {
       // Start-up takes about a second; the kill lands anywhere from start-up to deep in a batch.

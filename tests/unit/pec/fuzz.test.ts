@@ -10,22 +10,12 @@ import { RECEIPT_KINDS } from '../../../main/pec/kinds.ts';
 import { buildOrdinary, pecOf, scenario } from '../../factory/pec-factory.ts';
 import { readRealFixture, realFixtureNames } from '../../support/fixtures.ts';
 import { inspectTest } from '../../support/pec.ts';
+import { seededRandom } from '../../support/random.ts';
 
 const SEED = Number(process.env.PECDESK_FUZZ_SEED ?? 20261125);
 const CASES = 1_200;
 const KINDS = new Set(['posta-certificata', 'errore', ...RECEIPT_KINDS, 'ordinary', 'unparseable']);
 const VERDICTS = new Set(['valid', 'tampered', 'unknown-signer', 'expired', 'unsigned']);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const JUNK = [
   '\r\n',
@@ -112,7 +102,7 @@ function corpus(): Buffer[] {
 
 describe('hostile input', () => {
   it(`${CASES} mutated and truncated messages: a verdict with a reason for each, zero exceptions`, async () => {
-    const rnd = mulberry32(SEED);
+    const rnd = seededRandom(SEED);
     const bases = corpus();
     const kinds = new Map<string, number>();
     const verdicts = new Map<string, number>();
