@@ -2,31 +2,15 @@
  * The CLI contract of the archive: account add|list|remove, sync, messages --json, thread --json,
  * run as a person runs them, against Dovecot.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildOriginal, pecOf, scenario } from '../factory/pec-factory.ts';
-import { testPki } from '../factory/pki.ts';
-import { tempDir } from '../support/archive.ts';
-import { accountAddArgs, runPecdesk } from '../support/cli.ts';
+import { accountAddArgs, cliArchive } from '../support/cli.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
 
 describe.runIf(dovecotAvailable)('pecdesk account / sync / messages / thread', () => {
   let server: DovecotServer;
-  const dir = tempDir('pecdesk-cli-');
-  const archive = join(dir, 'archive');
-  const anchor = join(dir, 'ca.pem');
-  writeFileSync(anchor, testPki().rootPem);
-  const env = {
-    ...process.env,
-    PECDESK_SECRETS: 'file',
-    PECDESK_SECRET_KEY: 'cli-test',
-    PECDESK_PEC_TRUST_ANCHORS: anchor,
-  };
+  const { pecdesk } = cliArchive('pecdesk-cli-');
   const s = scenario();
-
-  const pecdesk = (args: string[], extra: Record<string, string> = {}) =>
-    runPecdesk(['--archive', archive, ...args], { ...env, ...extra });
 
   beforeAll(async () => {
     server = await DovecotServer.start();

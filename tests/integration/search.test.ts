@@ -3,15 +3,13 @@
  * of the PDF their PEC carried, accents folded, a FatturaPA inside a signed .p7m, an unreadable PDF
  * indexed by its name and flagged, filters, and the thread a hit brings.
  */
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../db/database.ts';
 import { buildOriginal, cmsSign, pecOf, providerRewrite, scenario } from '../factory/pec-factory.ts';
 import { testPki } from '../factory/pki.ts';
-import { tempDir } from '../support/archive.ts';
-import { accountAddArgs, runPecdesk } from '../support/cli.ts';
+import { accountAddArgs, cliArchive } from '../support/cli.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
 
 async function pdfWith(lines: string[]): Promise<Buffer> {
@@ -35,18 +33,7 @@ const FATTURA = `<?xml version="1.0" encoding="UTF-8"?>
 
 describe.runIf(dovecotAvailable)('search on a synced archive (attachments, accents, threads)', () => {
   let server: DovecotServer;
-  const dir = tempDir('pecdesk-search-');
-  const archive = join(dir, 'archive');
-  const anchor = join(dir, 'ca.pem');
-  writeFileSync(anchor, testPki().rootPem);
-  const env = {
-    ...process.env,
-    PECDESK_SECRETS: 'file',
-    PECDESK_SECRET_KEY: 'search-test',
-    PECDESK_PEC_TRUST_ANCHORS: anchor,
-  };
-  const pecdesk = (args: string[], extra: Record<string, string> = {}) =>
-    runPecdesk(['--archive', archive, ...args], { ...env, ...extra });
+  const { archive, pecdesk } = cliArchive('pecdesk-search-');
   const search = async (q: string) => {
     const r = await pecdesk(['search', q, '--json']);
     expect(r.code, r.stderr).toBe(0);

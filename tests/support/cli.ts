@@ -1,4 +1,8 @@
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { testPki } from '../factory/pki.ts';
+import { tempDir } from './archive.ts';
 
 const BIN = new URL('../../bin/pecdesk.mjs', import.meta.url).pathname;
 
@@ -50,4 +54,24 @@ export function accountAddArgs(
     '--ca',
     server.caFile,
   ];
+}
+
+/**
+ * A fresh archive used through the CLI: passwords in the encrypted file (no keychain needed), the
+ * test CA trusted for PEC signatures. `pecdesk` runs the CLI on it, with extra environment.
+ */
+export function cliArchive(prefix: string) {
+  const dir = tempDir(prefix);
+  const archive = join(dir, 'archive');
+  const anchor = join(dir, 'ca.pem');
+  writeFileSync(anchor, testPki().rootPem);
+  const env = {
+    ...process.env,
+    PECDESK_SECRETS: 'file',
+    PECDESK_SECRET_KEY: prefix,
+    PECDESK_PEC_TRUST_ANCHORS: anchor,
+  };
+  const pecdesk = (args: string[], extra: Record<string, string> = {}) =>
+    runPecdesk(['--archive', archive, ...args], { ...env, ...extra });
+  return { archive, pecdesk };
 }
