@@ -153,7 +153,6 @@ export function rebuildDocs(db: Db, messageIds: Iterable<number>): void {
     db,
     'SELECT coalesce(t.head_message_id, m.id) FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE m.id = ?',
   ).pluck();
-  const docOf = prepared(db, 'SELECT key FROM search_docs WHERE head_id = ?').pluck();
   const heads = new Set<number>();
   const all = new Set<number>(messageIds);
   // Whole threads: a new member can change the head, and every member's old document must go.
@@ -167,15 +166,17 @@ export function rebuildDocs(db: Db, messageIds: Iterable<number>): void {
     const head = headOf.get(id) as number | undefined;
     if (head === undefined) continue;
     heads.add(head);
-    if (head !== id) {
-      const key = docOf.get(id) as number | undefined;
-      if (key !== undefined) dropDoc(db, id, key);
-    }
+    if (head !== id) dropDoc(db, id);
   }
   for (const head of heads) buildDoc(db, head);
 }
 
-function dropDoc(db: Db, headId: number, key: number): void {
+/** Removes the document of this list row, if it has one. */
+function dropDoc(db: Db, headId: number): void {
+  const key = prepared(db, 'SELECT key FROM search_docs WHERE head_id = ?').pluck().get(headId) as
+    | number
+    | undefined;
+  if (key === undefined) return;
   prepared(db, 'DELETE FROM search_fts WHERE rowid = ?').run(key);
   prepared(db, 'DELETE FROM search_docs WHERE head_id = ?').run(headId);
 }
@@ -227,10 +228,7 @@ function buildDoc(db: Db, headId: number): void {
     facets.add(facet.folder(p.folderId));
   }
 
-  const old = prepared(db, 'SELECT key FROM search_docs WHERE head_id = ?').pluck().get(headId) as
-    | number
-    | undefined;
-  if (old !== undefined) dropDoc(db, headId, old);
+  dropDoc(db, headId);
   let key = dateKey(head.sortDate) + (headId % KEY_SHIFT);
   const taken = prepared(db, 'SELECT 1 FROM search_docs WHERE key = ?').pluck();
   while (taken.get(key)) key++;

@@ -162,9 +162,10 @@ export class Archive {
       commitWith?.(this.db);
     })();
     const createdCount = outcomes.filter((o) => o.created).length;
-    if (createdCount > 0) this.instantIndex?.refresh(this.db);
-    if (createdCount > 0)
+    if (createdCount > 0) {
+      this.instantIndex?.refresh(this.db);
       this.options.events?.emit('archive.changed', { created: createdCount, threads: [...touched] });
+    }
     return outcomes;
   }
 
