@@ -118,6 +118,17 @@ describe.runIf(dovecotAvailable)('search on a synced archive (attachments, accen
       'avvenuta-consegna',
       'avvenuta-consegna',
     ]);
+    // The same hit as a table, dates in Rome time.
+    const table = await pecdesk(['search', 'capannone']);
+    expect(table.code, table.stderr).toBe(0);
+    const lines = table.stdout.trim().split('\n');
+    expect(lines[0]).toBe('1 result(s)');
+    expect(lines[1]).toMatch(/^ID +DATE \(ROME\) +KIND +STATE +CORRESPONDENT +SUBJECT$/);
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^${hit.id} +\\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2} +accettazione +delivered .*Lavori straordinari$`,
+      ),
+    );
     expect((await search('capannone kind:accettazione')).total).toBe(1);
     expect((await search('capannone kind:ordinaria')).total).toBe(0);
     expect((await search('capannone is:delivered')).total).toBe(1);
