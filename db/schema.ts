@@ -16,8 +16,15 @@ export const accounts = sqliteTable('accounts', {
   imapPort: integer('imap_port').notNull(),
   imapSecurity: text('imap_security', { enum: ['tls', 'starttls'] }).notNull(),
   imapUser: text('imap_user').notNull(),
-  /** PEM file of an extra CA for the server's TLS certificate (self-hosted or test servers). */
+  /**
+   * Deprecated: a path to a PEM file, as archives before 0004 stored it. Read once into caPem when
+   * the archive is opened, then cleared (main/accounts); nothing reads a path from the db after.
+   */
   caFile: text('ca_file'),
+  /** PEM certificates of an extra CA for the server's TLS certificate (self-hosted or test servers). */
+  caPem: text('ca_pem'),
+  /** Write the read state back to the server as \Seen (the person's choice per mailbox). */
+  writeSeen: integer('write_seen', { mode: 'boolean' }).notNull().default(true),
   smtpHost: text('smtp_host'),
   smtpPort: integer('smtp_port'),
   smtpSecurity: text('smtp_security', { enum: ['tls', 'starttls'] }),
@@ -176,9 +183,22 @@ export const threads = sqliteTable(
     }).notNull(),
     acceptedAt: text('accepted_at'),
     lastActivityAt: text('last_activity_at'),
+    /** Certified (PEC) recipients: the ones a delivery receipt can prove. */
     recipientCount: integer('recipient_count').notNull().default(0),
     deliveredCount: integer('delivered_count').notNull().default(0),
     failedCount: integer('failed_count').notNull().default(0),
+    /** Every recipient, certified or not (esterno): what "Consegnata 1 di 3" counts. */
+    recipientTotal: integer('recipient_total').notNull().default(0),
+    /** Certified recipients with a preavviso di mancata consegna and no final answer yet. */
+    warningCount: integer('warning_count').notNull().default(0),
+    /** Certified recipients still without any receipt. */
+    pendingCount: integer('pending_count').notNull().default(0),
+    /** Recipients who can have no proof of delivery (esterno). */
+    noProofCount: integer('no_proof_count').notNull().default(0),
+    /** Receipts of this PEC whose signature does not verify: shown, never counted as proof. */
+    unverifiedCount: integer('unverified_count').notNull().default(0),
+    /** Delivery receipts prove the acceptance, but the acceptance itself is not in the archive. */
+    acceptanceMissing: integer('acceptance_missing', { mode: 'boolean' }).notNull().default(false),
     /** The message that stands for the thread in lists: sent copy, envelope, else a receipt. */
     headMessageId: integer('head_message_id'),
     seq: integer('seq').notNull(),
@@ -204,6 +224,25 @@ export const threadRecipients = sqliteTable(
     errorDetail: text('error_detail'),
   },
   (t) => [primaryKey({ columns: [t.threadId, t.address] })],
+);
+
+/**
+ * Flag changes made here (read, unread) that the server has not been told yet: the account's sync
+ * writes them (UID STORE) and deletes the row; one row per message, folder and flag, the last
+ * change wins.
+ */
+export const flagChanges = sqliteTable(
+  'flag_changes',
+  {
+    mailboxId: integer('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    uid: integer('uid').notNull(),
+    flag: text('flag').notNull(),
+    value: integer('value', { mode: 'boolean' }).notNull(),
+    changedAt: text('changed_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.mailboxId, t.uid, t.flag] })],
 );
 
 export const meta = sqliteTable('meta', {
