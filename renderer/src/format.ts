@@ -1,39 +1,64 @@
-/** Italian dates and times in Europe/Rome, whatever the PC's zone (UI-ITALIANO.md "Form"). */
+/**
+ * Dates, times and sizes as the person reads them: Italian (25/11/2026 14:32) or English
+ * (25 Nov 2026, 14:32) after the UI language, always in Europe/Rome whatever the PC's zone
+ * (UI-ITALIANO.md "Form"): legal terms of a PEC run from Italian time.
+ */
 const ZONE = 'Europe/Rome';
 
-const dateTime = new Intl.DateTimeFormat('it-IT', {
-  timeZone: ZONE,
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-});
-const time = new Intl.DateTimeFormat('it-IT', { timeZone: ZONE, hour: '2-digit', minute: '2-digit' });
+export type FormatLocale = 'it' | 'en';
+
+let current: FormatLocale = 'it';
+
+/** The UI language changed (i18n 'languageChanged'): formats follow it. */
+export function setFormatLocale(language: string): void {
+  current = language.startsWith('en') ? 'en' : 'it';
+}
+
+const BCP47: Record<FormatLocale, string> = { it: 'it-IT', en: 'en-GB' };
+
+const cache = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(kind: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${current}:${kind}`;
+  let f = cache.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(BCP47[current], { timeZone: ZONE, ...options });
+    cache.set(key, f);
+  }
+  return f;
+}
+
+const DATE_TIME: Record<FormatLocale, Intl.DateTimeFormatOptions> = {
+  it: { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' },
+  en: { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false },
+};
+
 const dayKey = new Intl.DateTimeFormat('en-CA', {
   timeZone: ZONE,
   year: 'numeric',
   month: '2-digit',
   day: '2-digit',
 });
-const shortDay = new Intl.DateTimeFormat('it-IT', {
-  timeZone: ZONE,
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-});
-const fullDate = new Intl.DateTimeFormat('it-IT', {
-  timeZone: ZONE,
-  day: '2-digit',
-  month: '2-digit',
-  year: 'numeric',
-});
 
-/** 25/11/2026 14:32 */
-export function formatDateTime(iso: string | null | undefined): string {
-  if (!iso) return '';
+function parse(iso: string | null | undefined): Date | null {
+  if (!iso) return null;
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '' : dateTime.format(d).replace(',', '');
+  return Number.isNaN(d.getTime()) ? null : d;
+}
+
+/**
+ * 25/11/2026 14:32 (English: 25 Nov 2026, 14:32). `seconds` for receipt and certification
+ * times: legal deadlines run from them, to the second (25/11/2026 14:32:07).
+ */
+export function formatDateTime(iso: string | null | undefined, options: { seconds?: boolean } = {}): string {
+  const d = parse(iso);
+  if (!d) return '';
+  const f = formatter(options.seconds ? 'dts' : 'dt', {
+    ...DATE_TIME[current],
+    ...(options.seconds ? { second: '2-digit' } : {}),
+  });
+  const text = f.format(d);
+  return current === 'it' ? text.replace(',', '') : text;
 }
 
 /** For lists: "oggi 14:32", "ieri 09:10", "lun 24 nov" this year, else 24/11/2025. */
@@ -42,19 +67,28 @@ export function formatListDate(
   now: Date,
   words: { today: (t: string) => string; yesterday: (t: string) => string },
 ): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
+  const d = parse(iso);
+  if (!d) return '';
+  const time = formatter('t', { hour: '2-digit', minute: '2-digit', hour12: false }).format(d);
   const key = dayKey.format(d);
-  if (key === dayKey.format(now)) return words.today(time.format(d));
-  if (key === dayKey.format(new Date(now.getTime() - 86_400_000))) return words.yesterday(time.format(d));
-  if (key.slice(0, 4) === dayKey.format(now).slice(0, 4)) return shortDay.format(d).replace('.', '');
-  return fullDate.format(d);
+  if (key === dayKey.format(now)) return words.today(time);
+  if (key === dayKey.format(new Date(now.getTime() - 86_400_000))) return words.yesterday(time);
+  if (key.slice(0, 4) === dayKey.format(now).slice(0, 4))
+    return formatter('short', { weekday: 'short', day: 'numeric', month: 'short' })
+      .format(d)
+      .replace('.', '')
+      .replace(',', '');
+  return formatter(
+    'full',
+    current === 'it'
+      ? { day: '2-digit', month: '2-digit', year: 'numeric' }
+      : { day: 'numeric', month: 'short', year: 'numeric' },
+  ).format(d);
 }
 
-/** 1,2 MB, 340 kB, 12 byte: Italian decimals. */
+/** 1,2 MB, 340 kB, 12 byte (English: 1.2 MB, 12 bytes). */
 export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} byte`;
+  if (n < 1024) return current === 'it' ? `${n} byte` : `${n} bytes`;
   const units = ['kB', 'MB', 'GB'];
   let value = n / 1024;
   let unit = 0;
@@ -62,5 +96,10 @@ export function formatBytes(n: number): string {
     value /= 1024;
     unit++;
   }
-  return `${value.toLocaleString('it-IT', { maximumFractionDigits: value < 10 ? 1 : 0 })} ${units[unit]}`;
+  return `${value.toLocaleString(BCP47[current], { maximumFractionDigits: value < 10 ? 1 : 0 })} ${units[unit]}`;
+}
+
+/** 1.234 (English 1,234). */
+export function formatNumber(n: number): string {
+  return n.toLocaleString(BCP47[current]);
 }
