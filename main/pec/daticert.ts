@@ -2,8 +2,15 @@
  * daticert.xml (certification data, pec-format.md §3) into a typed record. Real files are not always
  * valid: stray text, control characters, a DOCTYPE, Latin-1 bytes declared as UTF-8. The parser is
  * tolerant and says what it had to forgive; DTDs are never loaded.
+ *
+ * Entities: daticert is the provider's word on who sent what, so nothing declared inside the file
+ * may put text into it (a DOCTYPE entity could make <mittente> show a sender the provider never
+ * certified). Every DOCTYPE is removed before parsing, the parser expands no entity at all, and the
+ * values are decoded here with a fixed table: the five XML entities, numeric references and a few
+ * common HTML names. Any other reference stays as written, with a warning.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { decodeTree, stripDoctypes } from './daticert-xml.ts';
 import { DATICERT_TIPI, type DaticertTipo, DELIVERY_TYPES, type DeliveryType } from './kinds.ts';
 import { decodeText } from './mime.ts';
 
@@ -56,8 +63,9 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: true,
-  processEntities: true,
-  htmlEntities: true,
+  // Values are decoded by decodeReferences: nothing a file declares is ever expanded.
+  processEntities: false,
+  htmlEntities: false,
   isArray: (name) => name === 'destinatari' || name === 'ricezione',
 });
 
@@ -90,11 +98,15 @@ function parseDaticertUnsafe(bytes: Buffer): DaticertResult {
   } else {
     text = decodeText(bytes, declared);
   }
-  // A DOCTYPE could declare entities; nothing in daticert needs them, so it is dropped unread.
-  text = text.replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
+  // A DOCTYPE could declare entities; nothing in daticert needs them, so every one is dropped unread.
+  const stripped = stripDoctypes(text);
+  text = stripped.text;
+  if (stripped.subsets > 0 || stripped.count > 1)
+    warnings.push('daticert.xml declares entities or more than one DOCTYPE: ignored, never expanded');
   const validation = XMLValidator.validate(text);
   if (validation !== true) warnings.push(`daticert.xml is not well-formed XML: ${validation.err.msg}`);
-  const doc = parser.parse(text) as Record<string, unknown>;
+  const unknownReferences = new Set<string>();
+  const doc = daticertTree(text, unknownReferences);
   const root = asRecord(doc.postacert);
   if (!root) return { ok: false, reason: 'daticert.xml has no <postacert> root element' };
   const head = asRecord(root.intestazione) ?? {};
@@ -134,9 +146,22 @@ function parseDaticertUnsafe(bytes: Buffer): DaticertResult {
     takenOver: asArray(dati.ricezione).flatMap((r) => text1(r) ?? []),
     errorDetail: text1(dati['errore-esteso']),
   };
+  if (unknownReferences.size > 0)
+    warnings.push(
+      `daticert.xml refers to entities it may not declare, left as written: ${[...unknownReferences].join(' ')}`,
+    );
   if (value.date && !value.date.iso)
     warnings.push('daticert.xml date is not a valid dd/mm/yyyy hh:mm:ss ±hhmm');
   return { ok: true, value, warnings };
+}
+
+/**
+ * The parsed document, every value decoded by the fixed table (daticert-xml.ts). The parser itself
+ * expands nothing: even a DOCTYPE that reached it could not put its entities into a value.
+ * @param unknown collects the references left as written.
+ */
+export function daticertTree(text: string, unknown: Set<string>): Record<string, unknown> {
+  return decodeTree(parser.parse(text), unknown) as Record<string, unknown>;
 }
 
 function readDate(node: Record<string, unknown> | null): CertDate | null {
