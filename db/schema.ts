@@ -156,12 +156,19 @@ export const attachments = sqliteTable(
     size: integer('size').notNull(),
     sha256: text('sha256').notNull(),
     nested: text('nested'),
-    /** How its text reached the search index: ok, empty (no text, e.g. a scan), unsupported, failed. */
-    textStatus: text('text_status', { enum: ['ok', 'empty', 'unsupported', 'failed'] }),
+    /**
+     * How its text reached the search index: pending (archived, text not read yet: the archive's
+     * text queue reads it after ingest), ok, empty (no text, e.g. a scan), unsupported, failed.
+     */
+    textStatus: text('text_status', { enum: ['pending', 'ok', 'empty', 'unsupported', 'failed'] }),
     /** Why extraction failed (English, for the log and the details pane). */
     textError: text('text_error'),
   },
-  (t) => [index('attachments_message').on(t.messageId)],
+  (t) => [
+    index('attachments_message').on(t.messageId),
+    // The text queue's work list: small, and found again after a restart.
+    index('attachments_text_pending').on(t.messageId).where(sql`text_status = 'pending'`),
+  ],
 );
 
 /**

@@ -1,0 +1,1 @@
+CREATE INDEX `attachments_text_pending` ON `attachments` (`message_id`) WHERE text_status = 'pending';
