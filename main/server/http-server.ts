@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { WebSocketServer } from 'ws';
+import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { EventBus } from '../api/events.ts';
 import type { ApiRegistry } from '../api/registry.ts';
 import { CONTENT_SECURITY_POLICY } from '../security/csp.ts';
@@ -54,6 +54,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
   const port = () => (server.address() as AddressInfo).port;
 
   server.on('upgrade', (req, socket, head) => {
+    // Node hands the raw socket over without an 'error' listener: a client that resets it while we
+    // answer must not turn into an uncaught exception.
+    socket.on('error', () => socket.destroy());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (
       url.pathname !== '/api/ws' ||
@@ -65,23 +68,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      const unsubscribe = options.events.subscribe((event, payload) => {
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'event', event, payload }));
-      });
-      ws.on('close', unsubscribe);
-      ws.on('message', async (data) => {
-        let msg: { id?: unknown; method?: unknown; args?: unknown };
-        try {
-          msg = JSON.parse(data.toString());
-        } catch {
-          ws.send(JSON.stringify({ type: 'error', message: 'messages must be JSON' }));
-          return;
-        }
-        const response = await options.registry.call(msg.method, msg.args, { transport: 'http' });
-        if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ type: 'response', id: msg.id, response }));
-      });
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options));
   });
 
   await listen(server, options.port);
@@ -97,6 +84,60 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
         server.close(() => resolveClose());
       }),
   };
+}
+
+/**
+ * One WebSocket client. Whatever a client sends (JSON that is not an object, a text frame that is
+ * not UTF-8, a binary frame), the server answers or closes that one socket and keeps serving: no
+ * exception may leave a listener, since an uncaught one stops the whole serve process.
+ */
+function serveSocket(ws: WebSocket, options: BridgeOptions): void {
+  const reply = (message: object) => {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+  };
+  const unsubscribe = options.events.subscribe((event, payload) => {
+    try {
+      reply({ type: 'event', event, payload });
+    } catch (error) {
+      console.error(`bridge: event ${event} not sent: ${(error as Error).message}`);
+    }
+  });
+  ws.on('close', unsubscribe);
+  // ws reports protocol violations here (1007 for a text frame that is not UTF-8, 1009 for one
+  // too large) and closes the socket itself; without a listener the process would die.
+  ws.on('error', (error) => console.error(`bridge: WebSocket closed: ${error.message}`));
+  ws.on('message', (data, isBinary) => {
+    handleFrame(data, isBinary, options.registry)
+      .then(reply)
+      .catch((error: Error) => {
+        console.error(`bridge: WebSocket call failed: ${error.stack ?? error.message}`);
+        reply({ type: 'error', message: 'internal error' });
+      });
+  });
+}
+
+/**
+ * A call is a JSON object `{id, method, args}` in a text frame: the registry answers it (an unknown
+ * method or wrong arguments become an error response for that id). Anything else gets an error frame.
+ */
+async function handleFrame(data: RawData, isBinary: boolean, registry: ApiRegistry): Promise<object> {
+  if (isBinary) return { type: 'error', message: 'messages must be JSON text' };
+  let msg: unknown;
+  try {
+    msg = JSON.parse(rawText(data));
+  } catch {
+    return { type: 'error', message: 'messages must be JSON' };
+  }
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
+    return { type: 'error', message: 'a message must be a JSON object' };
+  const { id, method, args } = msg as { id?: unknown; method?: unknown; args?: unknown };
+  const response = await registry.call(method, args, { transport: 'http' });
+  return { type: 'response', id, response };
+}
+
+function rawText(data: RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data as ArrayBuffer).toString('utf8');
 }
 
 function listen(server: Server, port: number): Promise<void> {

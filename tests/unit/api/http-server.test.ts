@@ -110,4 +110,30 @@ describe('HTTP/WebSocket bridge', () => {
     });
     expect(outcome).toBe('refused');
   });
+
+  /** The upgrade's outcome: 'open', or the HTTP status it was refused with. */
+  function upgrade(query: string, headers: Record<string, string> = {}): Promise<'open' | number> {
+    const ws = new WebSocket(`ws://127.0.0.1:${bridge.port}/api/ws${query}`, { headers });
+    return new Promise((resolve, reject) => {
+      ws.once('open', () => {
+        ws.close();
+        resolve('open');
+      });
+      ws.once('unexpected-response', (_req, res) => {
+        resolve(res.statusCode ?? 0);
+        ws.terminate();
+      });
+      ws.once('error', reject);
+    });
+  }
+
+  it('accepts a WebSocket upgrade only with the token, from our origin, for our Host', async () => {
+    expect(await upgrade(`?token=${TOKEN}`)).toBe('open');
+    expect(await upgrade('')).toBe(401);
+    expect(await upgrade('?token=')).toBe(401);
+    expect(await upgrade(`?token=${TOKEN.slice(1)}y`)).toBe(401);
+    expect(await upgrade(`?token=${TOKEN}x`)).toBe(401);
+    expect(await upgrade(`?token=${TOKEN}`, { origin: 'http://evil.test' })).toBe(401);
+    expect(await upgrade(`?token=${TOKEN}`, { host: `evil.test:${bridge.port}` })).toBe(401);
+  });
 });
