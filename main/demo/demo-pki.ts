@@ -35,7 +35,7 @@ export const PEC_POLICY = '1.3.76.16.3.1';
 export const PROVIDER_POLICY = '1.3.76.16.3.1.1';
 export const TEST_DOMAINS = { alfa: 'pec.alfa.test', beta: 'pec.beta.test' } as const;
 
-function newKey(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {
+export function newKey(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.rsa.PublicKey } {
   // Node generates keys natively in milliseconds; forge's pure-JS generation takes seconds.
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const forgeKey = pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
@@ -44,7 +44,7 @@ function newKey(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki.
 
 let serial = 1;
 
-interface CertSpec {
+export interface CertSpec {
   subject: { name: string; value: string }[];
   publicKey: forge.pki.rsa.PublicKey;
   issuer: forge.pki.Certificate | null;
@@ -58,7 +58,7 @@ interface CertSpec {
   permittedEmailDomains?: string[];
 }
 
-function makeCert(spec: CertSpec): forge.pki.Certificate {
+export function makeCert(spec: CertSpec): forge.pki.Certificate {
   const cert = pki.createCertificate();
   cert.publicKey = spec.publicKey;
   cert.serialNumber = (0x1000 + serial++).toString(16);
@@ -121,9 +121,9 @@ function nameConstraintsDer(domains: string[]): string {
   return asn1.toDer(seq).getBytes();
 }
 
-const YEARS = (n: number) => new Date(Date.UTC(new Date().getUTCFullYear() + n, 0, 1));
+export const YEARS = (n: number) => new Date(Date.UTC(new Date().getUTCFullYear() + n, 0, 1));
 
-function provider(
+export function provider(
   name: string,
   domain: string,
   issuer: forge.pki.Certificate,

@@ -94,6 +94,7 @@ export function classifyStructure(structure: PecStructure, certData: CertData | 
         finding(
           'subject-header-mismatch',
           `subject says "${bySubject.rule.prefix}" but the PEC header says ${fromHeaders}`,
+          { prefix: bySubject.rule.prefix, kind: fromHeaders },
         ),
       );
     }
@@ -104,6 +105,7 @@ export function classifyStructure(structure: PecStructure, certData: CertData | 
       finding(
         'classified-from-subject',
         `no X-Ricevuta/X-Trasporto header: classified as ${kind} from the subject`,
+        { kind },
       ),
     );
   } else if (looksPec && byDaticert) {
@@ -113,6 +115,7 @@ export function classifyStructure(structure: PecStructure, certData: CertData | 
       finding(
         'classified-from-daticert',
         `no PEC header or subject prefix: classified as ${kind} from daticert.xml`,
+        { kind },
       ),
     );
   } else if (bySubject) {
@@ -140,7 +143,12 @@ function kindFromHeaders(headers: PecStructure['topHeaders'], findings: Finding[
   const receipts = distinct(headerValues(headers, 'x-ricevuta'));
   const known = receipts.filter(isReceiptKind);
   for (const v of receipts.filter((r) => !isReceiptKind(r))) {
-    findings.push(finding('header-unknown-value', `X-Ricevuta "${v}" is not a standard value`));
+    findings.push(
+      finding('header-unknown-value', `X-Ricevuta "${v}" is not a standard value`, {
+        header: 'X-Ricevuta',
+        value: v,
+      }),
+    );
   }
   if (known.length > 1) {
     findings.push(
@@ -152,7 +160,12 @@ function kindFromHeaders(headers: PecStructure['topHeaders'], findings: Finding[
     (ENVELOPE_KINDS as readonly string[]).includes(t),
   );
   for (const v of transports.filter((t) => !knownTransport.includes(t as EnvelopeKind))) {
-    findings.push(finding('header-unknown-value', `X-Trasporto "${v}" is not a standard value`));
+    findings.push(
+      finding('header-unknown-value', `X-Trasporto "${v}" is not a standard value`, {
+        header: 'X-Trasporto',
+        value: v,
+      }),
+    );
   }
   if (known[0] && knownTransport[0]) {
     findings.push(
@@ -189,7 +202,10 @@ function checkPieces(
     if (!structure.daticert) findings.push(finding('daticert-missing', 'daticert.xml is missing'));
     else if (certData && tipo !== kind) {
       findings.push(
-        finding('daticert-mismatch', `daticert.xml tipo is "${certData.tipo}" but the message is ${kind}`),
+        finding('daticert-mismatch', `daticert.xml tipo is "${certData.tipo}" but the message is ${kind}`, {
+          tipo: certData.tipo,
+          kind,
+        }),
       );
     }
   }
@@ -214,6 +230,7 @@ function checkReferences(
       finding(
         'daticert-mismatch',
         `X-Riferimento-Message-ID ${ref} differs from daticert.xml msgid ${certData.msgid}`,
+        { reference: ref, msgid: certData.msgid },
       ),
     );
   }

@@ -1,6 +1,6 @@
 /**
  * Findings are what the PEC model noticed about a message: stable codes for the UI (which says them
- * in Italian) and an English sentence for logs and the CLI.
+ * in Italian or English, with the params filled in) and an English sentence for logs and the CLI.
  */
 export type FindingCode =
   | 'unparseable'
@@ -21,8 +21,13 @@ export type FindingCode =
 export interface Finding {
   code: FindingCode;
   message: string;
+  /**
+   * What the finding names, for the UI's sentence (resources/i18n anomalyDetail.<code>): e.g. the
+   * header and its value, the two kinds that disagree. Absent when the code says it all.
+   */
+  params?: Record<string, string>;
 }
 
-export function finding(code: FindingCode, message: string): Finding {
-  return { code, message };
+export function finding(code: FindingCode, message: string, params?: Record<string, string>): Finding {
+  return params ? { code, message, params } : { code, message };
 }

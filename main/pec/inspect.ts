@@ -3,6 +3,7 @@
  * a message that cannot be read is `unparseable`, with the reason among the anomalies.
  */
 import { createHash } from 'node:crypto';
+import { cleanHeaderText } from './charsets.ts';
 import { type ClassificationBasis, classifyMessage } from './classify.ts';
 import type { CertData } from './daticert.ts';
 import { type Finding, finding } from './findings.ts';
@@ -40,11 +41,14 @@ export interface InspectOptions extends VerifyOptions {
 
 const UNCHECKED: SignatureReport = {
   verdict: 'unsigned',
+  reasonCode: 'unreadable-message',
+  reasonParams: {},
   reason: 'the message could not be read',
   form: null,
   signer: null,
   signingTime: null,
   chain: [],
+  era: null,
 };
 
 /** The bytes of the original message: postacert.eml of a PEC, the message itself otherwise. */
@@ -88,6 +92,7 @@ async function inspectUnsafe(
       finding(
         'signature',
         `not signed by an accredited PEC provider (${signature.verdict}): ${signature.reason}`,
+        { verdict: signature.verdict, reasonCode: signature.reasonCode, ...signature.reasonParams },
       ),
     );
   }
@@ -110,8 +115,13 @@ async function inspectUnsafe(
     deliveryType: classification.deliveryType,
     virus: classification.virus,
     subject:
-      headerValue(headers, 'subject') !== undefined ? decodeWords(headerValue(headers, 'subject')!) : null,
-    from: headerValue(headers, 'from') !== undefined ? decodeWords(headerValue(headers, 'from')!) : null,
+      headerValue(headers, 'subject') !== undefined
+        ? cleanHeaderText(decodeWords(headerValue(headers, 'subject')!))
+        : null,
+    from:
+      headerValue(headers, 'from') !== undefined
+        ? cleanHeaderText(decodeWords(headerValue(headers, 'from')!))
+        : null,
     messageId: headerValue(headers, 'message-id') ?? null,
     referenceMessageId: headerValue(headers, 'x-riferimento-message-id') ?? null,
     date: parsedDate && !Number.isNaN(parsedDate.getTime()) ? parsedDate.toISOString() : null,

@@ -1,22 +1,50 @@
 /**
  * The provider's S/MIME signature (pec-format.md §5): the CMS signature is checked over the exact
  * signed bytes, then the signer's chain is built to a trusted root and judged at the signing time,
- * because old receipts are signed by certificates that have expired since. Never throws.
+ * because old receipts are signed by certificates that have expired since. With the shipped trust
+ * list the chain must also pass through the intermediate of an era (resources/trust/). Never throws.
+ * Every verdict carries a reason: a stable code with its parameters (the UI says it in Italian or
+ * English) and an English sentence for logs and the CLI.
  */
 import { webcrypto } from 'node:crypto';
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { readSignedData } from './cms-parse.ts';
 import type { PecStructure } from './structure.ts';
-import { systemPecAnchors, type TrustAnchors } from './trust.ts';
+import { certificateSha256, type TrustAnchors, type TrustEra } from './trust.ts';
+import { pecTrustList } from './trust-store.ts';
 
 pkijs.setEngine('node', new pkijs.CryptoEngine({ name: 'node', crypto: webcrypto as unknown as Crypto }));
 
 export type SignatureVerdict = 'valid' | 'tampered' | 'unknown-signer' | 'expired' | 'unsigned';
 
+/** Why a verdict was given; the UI has a sentence for each (resources/i18n: signatureReason.*). */
+export type SignatureReasonCode =
+  | 'verified'
+  | 'no-signature'
+  | 'signature-part-missing'
+  | 'broken-container'
+  | 'not-cms'
+  | 'no-signer'
+  | 'digest-mismatch'
+  | 'signature-mismatch'
+  | 'signer-certificate-missing'
+  | 'untrusted-chain'
+  | 'signer-is-ca'
+  | 'not-valid-at-signing-time'
+  | 'no-pec-policy'
+  | 'signer-not-sender'
+  | 'outside-name-constraints'
+  | 'outside-era'
+  | 'unreadable-message'
+  | 'check-failed';
+
 export interface CertificateSummary {
   subject: string;
   issuer: string;
+  /** O= of the subject ("ARUBA PEC S.p.A."): how a person names the provider that signed. */
+  organization: string | null;
+  commonName: string | null;
   serialNumber: string;
   notBefore: string;
   notAfter: string;
@@ -25,6 +53,9 @@ export interface CertificateSummary {
 
 export interface SignatureReport {
   verdict: SignatureVerdict;
+  reasonCode: SignatureReasonCode;
+  /** What the reason names: a certificate, a date, addresses (all strings, for translation). */
+  reasonParams: Record<string, string>;
   /** One English sentence saying why. */
   reason: string;
   form: 'detached' | 'opaque' | null;
@@ -32,6 +63,8 @@ export interface SignatureReport {
   signingTime: string | null;
   /** Subjects from the signer up to the trusted root, when a chain was built. */
   chain: string[];
+  /** The era of the PEC chain the signature was judged in ("AgID CA1", "DigitPA CA1"), if any. */
+  era: string | null;
 }
 
 export interface VerifyOptions {
@@ -45,6 +78,18 @@ export const PEC_POLICY_ARC = '1.3.76.16.3.1';
 const ANY_POLICY = '2.5.29.32.0';
 const MAX_CHAIN = 6;
 
+type Judged = Omit<SignatureReport, 'verdict' | 'reasonCode' | 'reasonParams' | 'reason'>;
+
+function verdict(
+  base: Judged,
+  v: SignatureVerdict,
+  code: SignatureReasonCode,
+  reason: string,
+  params: Record<string, string> = {},
+): SignatureReport {
+  return { ...base, verdict: v, reasonCode: code, reasonParams: params, reason };
+}
+
 export async function verifySignature(
   structure: PecStructure,
   envelopeFrom: string | null,
@@ -53,7 +98,10 @@ export async function verifySignature(
   try {
     return await verifyUnsafe(structure, envelopeFrom, options);
   } catch (error) {
-    return report('tampered', `the signature could not be checked: ${(error as Error).message}`, null);
+    const message = (error as Error).message;
+    return report('tampered', 'check-failed', `the signature could not be checked: ${message}`, null, {
+      error: message,
+    });
   }
 }
 
@@ -63,12 +111,20 @@ async function verifyUnsafe(
   options: VerifyOptions,
 ): Promise<SignatureReport> {
   const container = structure.signature;
-  if (container.form === 'none') return report('unsigned', container.reason, null);
-  if (container.form === 'broken') return report('tampered', container.reason, null);
+  if (container.form === 'none')
+    return report(
+      'unsigned',
+      container.partMissing ? 'signature-part-missing' : 'no-signature',
+      container.reason,
+      null,
+    );
+  if (container.form === 'broken') return report('tampered', 'broken-container', container.reason, null);
   const form = container.form;
   const signedData = container.form === 'opaque' ? container.signedData : readSignedData(container.der);
-  if (!signedData) return report('tampered', 'the signature part is not a readable CMS SignedData', form);
-  if (signedData.signerInfos.length === 0) return report('tampered', 'the signature has no signer', form);
+  if (!signedData)
+    return report('tampered', 'not-cms', 'the signature part is not a readable CMS SignedData', form);
+  if (signedData.signerInfos.length === 0)
+    return report('tampered', 'no-signer', 'the signature has no signer', form);
 
   const signingTime = readSigningTime(signedData.signerInfos[0]!);
   const cryptoCheck = await checkCms(
@@ -76,78 +132,164 @@ async function verifyUnsafe(
     container.form === 'detached' ? container.signedBytes : null,
   );
   const signer = cryptoCheck.signer;
-  const base = {
+  const base: Judged = {
     form,
     signer: signer ? summarize(signer) : null,
     signingTime: signingTime?.toISOString() ?? null,
+    chain: [],
+    era: null,
   };
-  if (!cryptoCheck.ok) {
-    return { ...base, verdict: cryptoCheck.verdict, reason: cryptoCheck.reason, chain: [] };
-  }
+  if (!cryptoCheck.ok) return verdict(base, cryptoCheck.verdict, cryptoCheck.code, cryptoCheck.reason);
   const signerCert = signer!;
   const at = signingTime ?? options.now ?? new Date();
-  const anchors = options.anchors ?? systemPecAnchors();
+  const atIso = at.toISOString();
+  const anchors = options.anchors ?? pecTrustList();
   const pool = (signedData.certificates ?? []).filter(
     (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
   );
   const path = await cachedChain(signerCert, pool, anchors);
   if (!path) {
-    return {
-      ...base,
-      verdict: 'unknown-signer',
-      reason:
-        anchors.source === 'configured'
-          ? 'the signer does not chain to a configured trust anchor'
-          : 'the signer does not chain to AgID CA1 and the Actalis Authentication Root CA',
-      chain: [],
-    };
+    return verdict(
+      base,
+      'unknown-signer',
+      'untrusted-chain',
+      anchors.source === 'configured'
+        ? 'the signer does not chain to a configured trust anchor'
+        : 'the signer does not chain to a PEC root of the trust list (AgID CA1 under Actalis, DigitPA CA1 under Baltimore)',
+    );
   }
-  const chain = path.map((c) => dn(c.subject));
-  const judged = { ...base, chain };
+  const judged: Judged = { ...base, chain: path.map((c) => dn(c.subject)) };
   if (isCa(signerCert))
-    return { ...judged, verdict: 'unknown-signer', reason: 'the signer certificate is a CA' };
+    return verdict(judged, 'unknown-signer', 'signer-is-ca', 'the signer certificate is a CA');
   const outOfDate = path.find((c) => at < c.notBefore.value || at > c.notAfter.value);
   if (outOfDate) {
-    return {
-      ...judged,
-      verdict: 'expired',
-      reason: `certificate "${dn(outOfDate.subject)}" was not valid at the signing time ${at.toISOString()}`,
-    };
+    const subject = dn(outOfDate.subject);
+    return verdict(
+      judged,
+      'expired',
+      'not-valid-at-signing-time',
+      `certificate "${subject}" was not valid at the signing time ${atIso}`,
+      {
+        certificate: commonName(outOfDate.subject) ?? subject,
+        at: atIso,
+        notBefore: outOfDate.notBefore.value.toISOString(),
+        notAfter: outOfDate.notAfter.value.toISOString(),
+      },
+    );
   }
   const policyGap = path.slice(0, -1).find((c, i) => !hasPecPolicy(c, i === 0));
   if (policyGap) {
-    return {
-      ...judged,
-      verdict: 'unknown-signer',
-      reason: `certificate "${dn(policyGap.subject)}" lacks the PEC certificate policy ${PEC_POLICY_ARC}`,
-    };
+    const subject = dn(policyGap.subject);
+    return verdict(
+      judged,
+      'unknown-signer',
+      'no-pec-policy',
+      `certificate "${subject}" lacks the PEC certificate policy ${PEC_POLICY_ARC}`,
+      { certificate: commonName(policyGap.subject) ?? subject, policy: PEC_POLICY_ARC },
+    );
   }
+  let era: TrustEra | null = null;
+  if (anchors.eras) {
+    const found = eraOf(path, anchors.eras, at);
+    if (!found.era) {
+      return verdict(
+        judged,
+        'unknown-signer',
+        'outside-era',
+        found.near
+          ? `signed on ${atIso}, outside the years of ${found.near.name} (${found.near.from.toISOString().slice(0, 10)} to ${found.near.until?.toISOString().slice(0, 10) ?? 'today'})`
+          : 'the chain does not pass through a PEC intermediate of the trust list',
+        found.near
+          ? {
+              era: found.near.name,
+              at: atIso,
+              from: found.near.from.toISOString(),
+              until: found.near.until?.toISOString() ?? '',
+            }
+          : { at: atIso },
+      );
+    }
+    era = found.era;
+  }
+  const withEra: Judged = { ...judged, era: era?.name ?? null };
   const emails = certificateEmails(signerCert);
   if (!envelopeFrom || !emails.includes(envelopeFrom.toLowerCase())) {
-    return {
-      ...judged,
-      verdict: 'unknown-signer',
-      reason: `the signer (${emails.join(', ') || 'no address'}) is not the envelope sender ${envelopeFrom ?? '(none)'}`,
-    };
+    return verdict(
+      withEra,
+      'unknown-signer',
+      'signer-not-sender',
+      `the signer (${emails.join(', ') || 'no address'}) is not the envelope sender ${envelopeFrom ?? '(none)'}`,
+      { signer: emails.join(', '), sender: envelopeFrom ?? '' },
+    );
   }
   const constrained = path.slice(1).find((ca) => !emailsPermitted(ca, emails));
   if (constrained) {
-    return {
-      ...judged,
-      verdict: 'unknown-signer',
-      reason: `"${dn(constrained.subject)}" may not issue certificates for ${emails.join(', ')}`,
-    };
+    const subject = dn(constrained.subject);
+    return verdict(
+      withEra,
+      'unknown-signer',
+      'outside-name-constraints',
+      `"${subject}" may not issue certificates for ${emails.join(', ')}`,
+      { certificate: commonName(constrained.subject) ?? subject, signer: emails.join(', ') },
+    );
   }
-  return { ...judged, verdict: 'valid', reason: 'signature and chain verified at the signing time' };
+  return verdict(withEra, 'valid', 'verified', 'signature and chain verified at the signing time', {
+    ...(era ? { era: era.name } : {}),
+  });
 }
 
-function report(verdict: SignatureVerdict, reason: string, form: SignatureReport['form']): SignatureReport {
-  return { verdict, reason, form, signer: null, signingTime: null, chain: [] };
+/**
+ * The era a chain belongs to: its root is the era's root, the certificate below the root is the
+ * era's intermediate (by name and PEC policy) and the signing time falls inside the era. `near`
+ * is an era whose chain matched but whose years did not, to say so.
+ */
+function eraOf(
+  path: pkijs.Certificate[],
+  eras: TrustEra[],
+  at: Date,
+): { era: TrustEra | null; near: TrustEra | null } {
+  const root = path.at(-1);
+  const intermediate = path.length >= 3 ? path.at(-2) : undefined;
+  if (!root || !intermediate) return { era: null, near: null };
+  const rootSha = certificateSha256(root);
+  let near: TrustEra | null = null;
+  for (const era of eras) {
+    if (era.rootSha256 !== rootSha) continue;
+    if (commonName(intermediate.subject) !== era.intermediate.commonName) continue;
+    if (
+      era.intermediate.organization &&
+      attribute(intermediate.subject, '2.5.4.10') !== era.intermediate.organization
+    )
+      continue;
+    if (!hasPolicy(intermediate, era.policy)) continue;
+    if (at < era.from || (era.until && at > era.until)) {
+      near = era;
+      continue;
+    }
+    return { era, near: null };
+  }
+  return { era: null, near };
+}
+
+function report(
+  v: SignatureVerdict,
+  code: SignatureReasonCode,
+  reason: string,
+  form: SignatureReport['form'],
+  params: Record<string, string> = {},
+): SignatureReport {
+  return verdict({ form, signer: null, signingTime: null, chain: [], era: null }, v, code, reason, params);
 }
 
 type CmsCheck =
   | { ok: true; signer: pkijs.Certificate }
-  | { ok: false; verdict: SignatureVerdict; reason: string; signer: pkijs.Certificate | null };
+  | {
+      ok: false;
+      verdict: SignatureVerdict;
+      code: SignatureReasonCode;
+      reason: string;
+      signer: pkijs.Certificate | null;
+    };
 
 /**
  * Digest and RSA signature. S/MIME signs the canonical (CRLF) form; a copy stored with bare LF is
@@ -158,6 +300,7 @@ async function checkCms(sd: pkijs.SignedData, detached: Buffer | null): Promise<
   let last: CmsCheck = {
     ok: false,
     verdict: 'tampered',
+    code: 'check-failed',
     reason: 'the signature was not checked',
     signer: null,
   };
@@ -174,6 +317,7 @@ async function checkCms(sd: pkijs.SignedData, detached: Buffer | null): Promise<
       last = {
         ok: false,
         verdict: 'tampered',
+        code: 'signature-mismatch',
         reason: 'the RSA signature does not match the signed attributes',
         signer,
       };
@@ -184,6 +328,7 @@ async function checkCms(sd: pkijs.SignedData, detached: Buffer | null): Promise<
         return {
           ok: false,
           verdict: 'unknown-signer',
+          code: 'signer-certificate-missing',
           reason: 'the signer certificate is not in the signature',
           signer,
         };
@@ -192,6 +337,7 @@ async function checkCms(sd: pkijs.SignedData, detached: Buffer | null): Promise<
       last = {
         ok: false,
         verdict: 'tampered',
+        code: digest ? 'digest-mismatch' : 'signature-mismatch',
         reason: digest
           ? 'the message was changed after signing: its digest does not match the signature'
           : `the signature does not verify: ${e.message ?? String(error)}`,
@@ -327,12 +473,29 @@ function isCa(cert: pkijs.Certificate): boolean {
   return Boolean(bc?.cA);
 }
 
-function hasPecPolicy(cert: pkijs.Certificate, isSigner: boolean): boolean {
+function policyIds(cert: pkijs.Certificate): string[] {
   const policies = extension(cert, '2.5.29.32')?.parsedValue as pkijs.CertificatePolicies | undefined;
-  const ids = policies?.certificatePolicies.map((p) => p.policyIdentifier) ?? [];
-  return ids.some(
+  return policies?.certificatePolicies.map((p) => p.policyIdentifier) ?? [];
+}
+
+function hasPecPolicy(cert: pkijs.Certificate, isSigner: boolean): boolean {
+  return policyIds(cert).some(
     (id) => id === PEC_POLICY_ARC || id.startsWith(`${PEC_POLICY_ARC}.`) || (!isSigner && id === ANY_POLICY),
   );
+}
+
+/** The policy itself or one below it (an era names the arc its intermediate carries). */
+function hasPolicy(cert: pkijs.Certificate, policy: string): boolean {
+  return policyIds(cert).some((id) => id === policy || id.startsWith(`${policy}.`));
+}
+
+function attribute(name: pkijs.RelativeDistinguishedNames, oid: string): string | null {
+  const tv = name.typesAndValues.find((t) => t.type === oid);
+  return tv ? String(tv.value.valueBlock.value).trim() : null;
+}
+
+function commonName(name: pkijs.RelativeDistinguishedNames): string | null {
+  return attribute(name, '2.5.4.3');
 }
 
 export function certificateEmails(cert: pkijs.Certificate): string[] {
@@ -391,6 +554,8 @@ function summarize(cert: pkijs.Certificate): CertificateSummary {
   return {
     subject: dn(cert.subject),
     issuer: dn(cert.issuer),
+    organization: attribute(cert.subject, '2.5.4.10'),
+    commonName: commonName(cert.subject),
     serialNumber: Buffer.from(cert.serialNumber.valueBlock.valueHexView).toString('hex'),
     notBefore: cert.notBefore.value.toISOString(),
     notAfter: cert.notAfter.value.toISOString(),

@@ -19,7 +19,7 @@ export type SignatureContainer =
   | { form: 'detached'; signedBytes: Buffer; der: Buffer }
   | { form: 'opaque'; der: Buffer; signedData: pkijs.SignedData }
   | { form: 'broken'; reason: string }
-  | { form: 'none'; reason: string };
+  | { form: 'none'; reason: string; partMissing?: boolean };
 
 export interface PecStructure {
   root: MimePart;
@@ -64,7 +64,7 @@ function readSignature(root: MimePart): { signature: SignatureContainer; content
       return { signature: { form: 'broken', reason: 'multipart/signed has no parts' }, content: root };
     if (!sigPart) {
       return {
-        signature: { form: 'none', reason: 'multipart/signed without its signature part' },
+        signature: { form: 'none', reason: 'multipart/signed without its signature part', partMissing: true },
         content,
       };
     }

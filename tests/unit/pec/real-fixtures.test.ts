@@ -3,17 +3,38 @@ import { inspectMessage } from '../../../main/pec/inspect.ts';
 import { readRealFixture, realFixtureNames, realFixturesPresent } from '../../support/fixtures.ts';
 
 /** What shared/fixtures/pec/README.md says each real message is. */
-const EXPECTED: Record<string, { kind: string; verdict: string; deliveryType?: string; error?: string }> = {
-  'aruba-accettazione.eml': { kind: 'accettazione', verdict: 'valid' },
+const EXPECTED: Record<
+  string,
+  { kind: string; verdict: string; deliveryType?: string; error?: string; era?: 'DigitPA CA1' | 'AgID CA1' }
+> = {
+  'aruba-accettazione.eml': { kind: 'accettazione', verdict: 'valid', era: 'AgID CA1' },
   'aruba-avvenuta-consegna-completa.eml': {
     kind: 'avvenuta-consegna',
     verdict: 'valid',
     deliveryType: 'completa',
+    era: 'AgID CA1',
   },
-  'aruba-errore-consegna-2021.eml': { kind: 'errore-consegna', verdict: 'valid', error: 'no-dest' },
+  // 2014, under the older chain (DigitPA CA1 → Baltimore CyberTrust Root), judged at its signing
+  // time; no X-TipoRicevuta header, daticert asks for completa.
+  'aruba-busta-trasporto-2014.eml': {
+    kind: 'posta-certificata',
+    verdict: 'valid',
+    deliveryType: 'completa',
+    era: 'DigitPA CA1',
+  },
+  'aruba-errore-consegna-2021.eml': {
+    kind: 'errore-consegna',
+    verdict: 'valid',
+    error: 'no-dest',
+    era: 'AgID CA1',
+  },
   'cedacri-busta-trasporto-2018-sigfail.eml': { kind: 'posta-certificata', verdict: 'tampered' },
-  'legalmail-busta-trasporto-2019-small.eml': { kind: 'posta-certificata', verdict: 'valid' },
-  'register-busta-trasporto-2018.eml': { kind: 'posta-certificata', verdict: 'valid' },
+  'legalmail-busta-trasporto-2019-small.eml': {
+    kind: 'posta-certificata',
+    verdict: 'valid',
+    era: 'AgID CA1',
+  },
+  'register-busta-trasporto-2018.eml': { kind: 'posta-certificata', verdict: 'valid', era: 'AgID CA1' },
   'sogei-busta-trasporto-sdi-invio-file.eml': {
     kind: 'posta-certificata',
     verdict: 'tampered',
@@ -40,9 +61,17 @@ describe.runIf(realFixturesPresent)('real provider messages (../shared/fixtures/
       if (want.error) expect(r.certData?.error).toBe(want.error);
       if (want.verdict === 'valid') {
         expect(r.signature.signer?.emails[0]).toBe(r.from?.match(/posta-certificata@[^>\s]+/)?.[0]);
-        expect(r.signature.chain.at(-1)).toContain('Actalis Authentication Root CA');
-        expect(r.signature.chain.some((s) => s.includes('Agenzia per l'))).toBe(true);
-        expect(r.anomalies.filter((a) => a.code === 'signature')).toEqual([]);
+        expect(r.signature.era).toBe(want.era);
+        expect(r.signature.reasonCode).toBe('verified');
+        if (want.era === 'AgID CA1') {
+          expect(r.signature.chain.at(-1)).toContain('Actalis Authentication Root CA');
+          expect(r.signature.chain.some((s) => s.includes('Agenzia per l'))).toBe(true);
+        } else {
+          expect(r.signature.chain.at(-1)).toContain('Baltimore CyberTrust Root');
+          expect(r.signature.chain[1]).toContain('CN=DigitPA CA1');
+        }
+        // A genuine PEC is shown without any anomaly: no false alarm on ten years of archive.
+        expect(r.anomalies).toEqual([]);
       } else {
         expect(r.anomalies.some((a) => a.code === 'signature')).toBe(true);
       }
@@ -78,6 +107,26 @@ describe.runIf(realFixturesPresent)('real provider messages (../shared/fixtures/
     expect(r.certData?.subject).toContain('Pignoramento');
     expect(r.certData?.subject).not.toMatch(/[\u0000-\u0008]/);
     expect(r.original?.attachments[0]?.contentType).toBe('application/pdf');
+  });
+
+  it('the 2014 Aruba envelope: signed by ARUBA PEC S.p.A. under DigitPA CA1, its sender is the certified one', async () => {
+    const r = await inspectMessage(readRealFixture('aruba-busta-trasporto-2014.eml'));
+    expect(r.signature.signer?.organization).toBe('ARUBA PEC S.p.A.');
+    expect(r.signature.signingTime?.slice(0, 10)).toBe('2014-11-27');
+    expect(r.certData?.sender).toBe('thinkstudio@pec.it');
+    expect(r.certData?.receiptType).toBe('completa');
+    expect(r.original?.subject).toBe('Re: test');
+  });
+
+  it('the same 2014 signature is refused once its era is removed from the trust list', async () => {
+    const { loadTrustList } = await import('../../../main/pec/trust-store.ts');
+    const list = loadTrustList();
+    const withoutDigitPa = { ...list, eras: list.eras!.filter((e) => e.id !== 'digitpa-ca1') };
+    const r = await inspectMessage(readRealFixture('aruba-busta-trasporto-2014.eml'), {
+      anchors: withoutDigitPa,
+    });
+    expect(r.signature.verdict).toBe('unknown-signer');
+    expect(r.signature.reasonCode).toBe('outside-era');
   });
 
   it('the Register.it envelope decodes its encoded subject', async () => {
