@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type AddressObject, simpleParser } from 'mailparser';
+import { cleanHeaderText, withoutUtf7 } from './charsets.ts';
 
 export interface OriginalAttachment {
   filename: string | null;
@@ -43,7 +44,10 @@ export type OriginalResult =
 const MAX_HTML = 20 * 1024 * 1024;
 
 function parseMail(bytes: Uint8Array) {
-  return simpleParser(Buffer.from(bytes), { maxHtmlLengthToParse: MAX_HTML, keepCidLinks: true });
+  return simpleParser(withoutUtf7(Buffer.from(bytes)), {
+    maxHtmlLengthToParse: MAX_HTML,
+    keepCidLinks: true,
+  });
 }
 
 /** @param options.contents also keep each attachment's bytes (search reads their text from them). */
@@ -57,8 +61,8 @@ export async function readOriginal(
     return {
       ok: true,
       value: {
-        subject: mail.subject ?? null,
-        from: mail.from?.text ?? null,
+        subject: cleanHeaderText(mail.subject ?? null),
+        from: cleanHeaderText(mail.from?.text ?? null),
         fromAddress: mail.from?.value[0]?.address?.toLowerCase() ?? null,
         to: addresses(mail.to),
         cc: addresses(mail.cc),
