@@ -223,7 +223,9 @@ export const threadRecipients = sqliteTable(
     address: text('address').notNull(),
     /** certificato (PEC), esterno (ordinary mail: never a delivery receipt), or sconosciuto. */
     type: text('type').notNull(),
-    state: text('state', { enum: ['pending', 'delivered', 'failed', 'warning', 'no-proof'] }).notNull(),
+    state: text('state', {
+      enum: ['pending', 'delivered', 'failed', 'warning', 'no-proof', 'not-sent'],
+    }).notNull(),
     stateAt: text('state_at'),
     receiptMessageId: integer('receipt_message_id').references(() => messages.id, { onDelete: 'set null' }),
     provider: text('provider'),

@@ -5,7 +5,17 @@
  */
 import type { Db } from './database.ts';
 
-export type SmartView = 'all' | 'to-handle' | 'awaiting-delivery' | 'delivery-failures' | 'anomalies';
+import { DELIVERY_DEADLINE_MS, deliveryOverdue } from '../main/pec/reconcile.ts';
+
+export const SMART_VIEWS = [
+  'all',
+  'to-handle',
+  'awaiting-delivery',
+  'no-delivery',
+  'delivery-failures',
+  'anomalies',
+] as const;
+export type SmartView = (typeof SMART_VIEWS)[number];
 export type ViewRef = { kind: 'smart'; view: SmartView } | { kind: 'mailbox'; mailboxId: number };
 
 export interface ListRow {
@@ -22,9 +32,55 @@ export interface ListRow {
   seen: boolean;
   threadState: string | null;
   direction: string | null;
+  /** Certified recipients, and every recipient (ordinary addresses too). */
   recipientCount: number;
+  recipientTotal: number;
   deliveredCount: number;
   failedCount: number;
+  warningCount: number;
+  pendingCount: number;
+  noProofCount: number;
+  /** Receipts of the PEC whose signature does not verify. */
+  unverifiedCount: number;
+  acceptanceMissing: boolean;
+  acceptedAt: string | null;
+  lastActivityAt: string | null;
+  /** Accepted more than 24 hours ago and still without every delivery receipt. */
+  overdue: boolean;
+  /** The PEC mailbox (account) the row belongs to: its address and display name. */
+  mailbox: string | null;
+  mailboxName: string | null;
+}
+
+/** A row as SQLite returns it: booleans as 0/1, overdue not yet computed. */
+export type RawListRow = Omit<ListRow, 'hasAttachments' | 'seen' | 'acceptanceMissing' | 'overdue'> & {
+  hasAttachments: number;
+  seen: number;
+  acceptanceMissing: number;
+};
+
+/** Booleans from SQLite's 0/1, and the 24-hour flag, which depends on the time of asking. */
+export function toListRow(r: RawListRow, now = new Date()): ListRow {
+  const row = {
+    ...r,
+    hasAttachments: Boolean(r.hasAttachments),
+    seen: Boolean(r.seen),
+    acceptanceMissing: Boolean(r.acceptanceMissing),
+  };
+  return {
+    ...row,
+    overdue: deliveryOverdue(
+      {
+        direction: r.direction,
+        state: r.threadState,
+        acceptedAt: r.acceptedAt,
+        lastActivityAt: r.lastActivityAt,
+        pendingCount: r.pendingCount,
+        warningCount: r.warningCount,
+      },
+      now,
+    ),
+  };
 }
 
 export const ROW_SELECT = `
@@ -35,7 +91,16 @@ export const ROW_SELECT = `
   json_array_length(m.anomalies) AS anomalyCount,
   EXISTS (SELECT 1 FROM message_locations l WHERE l.message_id = m.id AND l.flags LIKE '%\\Seen%') AS seen,
   t.state AS threadState, t.direction, coalesce(t.recipient_count, 0) AS recipientCount,
-  coalesce(t.delivered_count, 0) AS deliveredCount, coalesce(t.failed_count, 0) AS failedCount`;
+  coalesce(t.recipient_total, 0) AS recipientTotal,
+  coalesce(t.delivered_count, 0) AS deliveredCount, coalesce(t.failed_count, 0) AS failedCount,
+  coalesce(t.warning_count, 0) AS warningCount, coalesce(t.pending_count, 0) AS pendingCount,
+  coalesce(t.no_proof_count, 0) AS noProofCount, coalesce(t.unverified_count, 0) AS unverifiedCount,
+  coalesce(t.acceptance_missing, 0) AS acceptanceMissing, t.accepted_at AS acceptedAt,
+  t.last_activity_at AS lastActivityAt,
+  (SELECT a.email FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id JOIN accounts a ON a.id = b.account_id
+     WHERE l.message_id = m.id ORDER BY l.mailbox_id LIMIT 1) AS mailbox,
+  (SELECT a.display_name FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id JOIN accounts a ON a.id = b.account_id
+     WHERE l.message_id = m.id ORDER BY l.mailbox_id LIMIT 1) AS mailboxName`;
 
 /** Heads of threads and unthreaded messages: one list row per conversation. */
 const LISTED = '(m.thread_id IS NULL OR t.head_message_id = m.id)';
@@ -44,6 +109,12 @@ const LISTED = '(m.thread_id IS NULL OR t.head_message_id = m.id)';
 export const THREAD_FAILED = `(t.state IN ('failed', 'partial', 'rejected') OR t.failed_count > 0)`;
 /** A sent PEC still waiting for its receipts (thread `t`). */
 export const THREAD_PENDING = `(t.direction = 'sent' AND t.state IN ('sent', 'accepted'))`;
+/**
+ * A sent PEC still without every delivery receipt 24 hours after its acceptance (thread `t`; the
+ * parameter is the instant 24 hours ago, ISO): main/pec/reconcile.ts deliveryOverdue in SQL.
+ */
+const THREAD_OVERDUE = `(t.direction = 'sent' AND t.state NOT IN ('sent', 'rejected')
+  AND t.pending_count + t.warning_count > 0 AND coalesce(t.accepted_at, t.last_activity_at) <= ?)`;
 
 const PEC_KINDS = `('posta-certificata','errore','accettazione','non-accettazione','presa-in-carico','avvenuta-consegna','errore-consegna','preavviso-errore-consegna','rilevazione-virus')`;
 
@@ -65,6 +136,11 @@ function viewFilter(view: ViewRef): { sql: string; params: unknown[] } {
       };
     case 'awaiting-delivery':
       return { sql: THREAD_PENDING, params: [] };
+    case 'no-delivery':
+      return {
+        sql: THREAD_OVERDUE,
+        params: [new Date(Date.now() - DELIVERY_DEADLINE_MS).toISOString()],
+      };
     case 'delivery-failures':
       return {
         sql: `t.direction = 'sent' AND ${THREAD_FAILED}`,
@@ -102,14 +178,25 @@ export function listView(
   const total = countView(db, view);
   const rows = db.$client
     .prepare(`SELECT ${ROW_SELECT} ${from} ORDER BY m.sort_date DESC, m.id DESC LIMIT ? OFFSET ?`)
-    .all(...params, limit, offset) as (Omit<ListRow, 'hasAttachments' | 'seen'> & {
-    hasAttachments: number;
-    seen: number;
-  })[];
-  return {
-    total,
-    rows: rows.map((r) => ({ ...r, hasAttachments: Boolean(r.hasAttachments), seen: Boolean(r.seen) })),
-  };
+    .all(...params, limit, offset) as RawListRow[];
+  const now = new Date();
+  return { total, rows: rows.map((r) => toListRow(r, now)) };
+}
+
+/**
+ * How many messages the rows of a view hold: a PEC thread is one row with its sent copy and
+ * receipts, so "22 messaggi in 20 conversazioni" explains a folder's count beside the list's.
+ */
+export function countViewMessages(db: Db, view: ViewRef): number {
+  const { from, params } = viewFrom(view);
+  return (
+    db.$client
+      .prepare(
+        `SELECT coalesce(sum(CASE WHEN m.thread_id IS NULL THEN 1
+           ELSE (SELECT count(*) FROM messages y WHERE y.thread_id = m.thread_id) END), 0) AS n ${from}`,
+      )
+      .get(...params) as { n: number }
+  ).n;
 }
 
 export interface ViewCount {
@@ -118,12 +205,7 @@ export interface ViewCount {
 }
 
 export function smartViewCounts(db: Db): ViewCount[] {
-  return (['all', 'to-handle', 'awaiting-delivery', 'delivery-failures', 'anomalies'] as const).map(
-    (view) => ({
-      view,
-      total: countView(db, { kind: 'smart', view }),
-    }),
-  );
+  return SMART_VIEWS.map((view) => ({ view, total: countView(db, { kind: 'smart', view }) }));
 }
 
 export interface MailboxEntry {

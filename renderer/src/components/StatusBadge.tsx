@@ -1,28 +1,27 @@
 import { useTranslation } from 'react-i18next';
-import type { ListRow } from '../../../main/api/contract.ts';
+import { type DeliveryCounts, deliveryBadges } from '../delivery-label.ts';
 
-/** A sent PEC's delivery state as one badge: Accettata, Consegnata 2 di 3, Mancata consegna… */
-export function StatusBadge({
-  row,
-}: {
-  row: Pick<ListRow, 'threadState' | 'direction' | 'deliveredCount' | 'recipientCount'>;
-}) {
+/**
+ * A sent PEC's delivery state as badges: Accettata, Consegnata 2 di 3, Consegnata 1 di 3 · 1
+ * mancata, Mancata consegna, plus a preavviso or the 24-hour flag when there is one.
+ */
+export function StatusBadge({ row }: { row: DeliveryCounts }) {
   const { t } = useTranslation();
-  if (row.direction !== 'sent' || !row.threadState) return null;
-  const state = row.threadState;
-  const label =
-    state === 'accepted' && row.deliveredCount > 0
-      ? t('state.deliveredOf', { delivered: row.deliveredCount, total: row.recipientCount })
-      : t(`state.${state}`);
-  const tone =
-    state === 'delivered'
-      ? 'ok'
-      : state === 'failed' || state === 'partial' || state === 'rejected'
-        ? 'danger'
-        : 'pending';
+  const badges = deliveryBadges(row);
+  if (badges.length === 0) return null;
   return (
-    <span className={`badge badge-${tone}`} data-state={state}>
-      {label}
-    </span>
+    <>
+      {badges.map((b) => (
+        <span
+          key={b.id}
+          className={`badge badge-${b.tone}`}
+          data-state={row.threadState}
+          data-badge={b.id}
+          title={b.id === 'overdue' ? t('state.overdueLong') : undefined}
+        >
+          {t(b.key, b.params)}
+        </span>
+      ))}
+    </>
   );
 }

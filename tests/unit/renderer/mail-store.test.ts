@@ -1,25 +1,10 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ApiResponse, ListRow, PecDeskBridge } from '../../../main/api/contract.ts';
 import { PAGE_SIZE, useMailStore } from '../../../renderer/src/store/mail-store.ts';
+import { listRow } from '../../support/list-row.ts';
 
 function row(id: number): ListRow {
-  return {
-    id,
-    threadId: null,
-    kind: 'ordinary',
-    subject: `m${id}`,
-    correspondent: null,
-    date: '2026-01-01T00:00:00.000Z',
-    hasAttachments: false,
-    signatureVerdict: 'unsigned',
-    anomalyCount: 0,
-    seen: true,
-    threadState: null,
-    direction: null,
-    recipientCount: 0,
-    deliveredCount: 0,
-    failedCount: 0,
-  };
+  return listRow({ id, subject: `m${id}` });
 }
 
 const TOTAL = 1_000;
