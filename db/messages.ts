@@ -93,34 +93,6 @@ export function unthreadedByMessageId(db: Db, messageId: string): number[] {
     .map((r) => r.id);
 }
 
-/** Receipts not yet in a thread that name this PEC (they arrived before anything else did). */
-export function unthreadedByPecIds(db: Db, msgid: string, identificativo: string | null): number[] {
-  const byMsgid = db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(
-      and(
-        isNull(messages.threadId),
-        sql`(${messages.pecMsgid} = ${msgid} OR ${messages.referenceMessageId} = ${msgid})`,
-      ),
-    )
-    .all();
-  const byIdent = identificativo
-    ? db
-        .select({ id: messages.id })
-        .from(messages)
-        .where(
-          and(
-            isNull(messages.threadId),
-            eq(messages.identificativo, identificativo),
-            isNull(messages.pecMsgid),
-          ),
-        )
-        .all()
-    : [];
-  return [...new Set([...byMsgid, ...byIdent].map((r) => r.id))];
-}
-
 export function threadMembers(db: Db, threadId: number): MessageRow[] {
   return db
     .select()

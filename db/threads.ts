@@ -1,7 +1,7 @@
 /**
  * PEC threads: find or create by the sender's Message-ID, store what reconcile() computed.
  */
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, gt } from 'drizzle-orm';
 import type { ThreadSummary } from '../main/pec/reconcile.ts';
 import { type Db, nextSeq } from './database.ts';
 import { threadRecipients, threads } from './schema.ts';
@@ -28,6 +28,13 @@ export function createThread(db: Db, msgid: string, identificativo: string | nul
     .values({ msgid, identificativo, direction: 'received', state: 'received', seq: nextSeq(db) })
     .returning({ id: threads.id })
     .get().id;
+}
+
+export function setThreadMsgid(db: Db, threadId: number, msgid: string): void {
+  db.update(threads)
+    .set({ msgid, seq: nextSeq(db) })
+    .where(eq(threads.id, threadId))
+    .run();
 }
 
 export function saveThreadSummary(db: Db, threadId: number, s: ThreadSummary): void {
@@ -73,4 +80,20 @@ export function threadRecipientsOf(db: Db, threadId: number) {
     .where(eq(threadRecipients.threadId, threadId))
     .orderBy(asc(threadRecipients.address))
     .all();
+}
+
+/** Thread ids after `afterId`, in order: batches for re-reconciling an archive. */
+export function threadIdsAfter(db: Db, afterId: number, limit: number): number[] {
+  return db
+    .select({ id: threads.id })
+    .from(threads)
+    .where(gt(threads.id, afterId))
+    .orderBy(asc(threads.id))
+    .limit(limit)
+    .all()
+    .map((r) => r.id);
+}
+
+export function countThreadsAfter(db: Db, afterId: number): number {
+  return db.$client.prepare('SELECT count(*) FROM threads WHERE id > ?').pluck().get(afterId) as number;
 }

@@ -67,12 +67,17 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       }, 1_000).unref();
       // In the background: the app is usable at once, search completes as the index fills.
       void opened
-        .backfillSearchIndex((done, total) => events.emit('search.backfill', { done, total }))
+        .reconcileThreads()
+        .then((n) => {
+          if (n > 0 && services.archive === opened)
+            events.emit('archive.changed', { created: 0, threads: [] });
+          return opened.backfillSearchIndex((done, total) => events.emit('search.backfill', { done, total }));
+        })
         .then((n) => {
           if (n > 0) events.emit('archive.changed', { created: 0, threads: [] });
         })
         .catch((error: Error) => {
-          if (services.archive === opened) console.error(`search index back-fill stopped: ${error.message}`);
+          if (services.archive === opened) console.error(`archive upgrade stopped: ${error.message}`);
         });
     },
   };

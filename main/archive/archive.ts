@@ -14,7 +14,6 @@ import {
   setMessageThread,
   threadMembers,
   unthreadedByMessageId,
-  unthreadedByPecIds,
   upsertLocation,
 } from '../../db/messages.ts';
 import {
@@ -28,12 +27,21 @@ import {
   saveMessageText,
   staleText,
 } from '../../db/search.ts';
-import { createThread, findThread, saveThreadSummary } from '../../db/threads.ts';
+import { deleteMeta, getMeta, setMeta } from '../../db/meta.ts';
+import {
+  countThreadsAfter,
+  createThread,
+  findThread,
+  getThread,
+  saveThreadSummary,
+  setThreadMsgid,
+  threadIdsAfter,
+} from '../../db/threads.ts';
 import type { EventBus } from '../api/events.ts';
 import { inspectMessage } from '../pec/inspect.ts';
 import { isPecKind, type MessageKind } from '../pec/kinds.ts';
 import { type AttachmentContent, readOriginal } from '../pec/original.ts';
-import { reconcile, type ThreadMember } from '../pec/reconcile.ts';
+import { RECONCILE_VERSION, reconcile, type ThreadMember } from '../pec/reconcile.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
 import type { ExtractedText } from '../search/extract/attachment-text.ts';
 import { TextExtractor } from '../search/extract/extractor.ts';
@@ -254,8 +262,6 @@ export class Archive {
       setMessageThread(this.db, messageId, threadId);
       if (msgid)
         for (const id of unthreadedByMessageId(this.db, msgid)) setMessageThread(this.db, id, threadId);
-      if (msgid)
-        for (const id of unthreadedByPecIds(this.db, msgid, ident)) setMessageThread(this.db, id, threadId);
       return threadId;
     }
     if (row.kind === 'ordinary' && row.messageId) {
@@ -300,3 +306,47 @@ async function mapLimit<T, R>(list: T[], limit: number, fn: (item: T) => Promise
   await Promise.all(workers);
   return out;
 }
+      // A thread first known by its identificativo alone (a receipt without msgid) learns the
+      // sender's Message-ID, so that the sent copy, synced later, finds it.
+      if (existing && msgid && existing.msgid.startsWith('identificativo:'))
+        setThreadMsgid(this.db, existing.id, msgid);
+      // Earlier PEC objects of this thread are in it already (each found or made the thread when
+      // it arrived); only the sent copy, ordinary mail with the PEC's Message-ID, can be waiting.
+  /**
+   * Threads reconciled by older rules (an archive made by an earlier version) are recomputed once
+   * by today's, in small batches that give the app back between them; resumable, since the last
+   * thread done is kept in the same transaction. A thread whose state changed gets its search
+   * document rebuilt (its state is a search facet). Returns how many threads were recomputed.
+   */
+  async reconcileThreads(onProgress: (done: number, total: number) => void = () => {}): Promise<number> {
+    if (Number(getMeta(this.db, 'reconcile_version') ?? 0) >= RECONCILE_VERSION) return 0;
+    let after = Number(getMeta(this.db, 'reconcile_progress') ?? 0);
+    const total = countThreadsAfter(this.db, after);
+    let done = 0;
+    for (;;) {
+      const ids = threadIdsAfter(this.db, after, 200);
+      if (ids.length === 0) break;
+      this.db.$client.transaction(() => {
+        const changed: number[] = [];
+        for (const id of ids) {
+          const before = getThread(this.db, id);
+          this.recompute(id);
+          const now = getThread(this.db, id);
+          if (now?.headMessageId && (before?.state !== now.state || before.failedCount !== now.failedCount))
+            changed.push(now.headMessageId);
+        }
+        rebuildDocs(this.db, changed);
+        setMeta(this.db, 'reconcile_progress', String(ids.at(-1)));
+      })();
+      after = ids.at(-1)!;
+      done += ids.length;
+      onProgress(done, total);
+      await new Promise((r) => setImmediate(r));
+    }
+    this.db.$client.transaction(() => {
+      setMeta(this.db, 'reconcile_version', String(RECONCILE_VERSION));
+      deleteMeta(this.db, 'reconcile_progress');
+    })();
+    return done;
+  }
+

@@ -26,6 +26,9 @@ export async function openArchive(ctx: CliContext, io: CliIo, mustExist = false)
   const anchors = await archiveTrustAnchors(ctx.archiveDir, io.env as NodeJS.ProcessEnv);
   const archive = Archive.open(ctx.archiveDir, { events, ...(anchors ? { anchors } : {}) });
   await archive.sweep();
+  // What the CLI prints must follow today's rules: an archive reconciled by an older version is
+  // brought up to date first (once; seconds even for an office's archive).
+  await archive.reconcileThreads();
   return { archive, events, close: () => archive.close() };
 }
 

@@ -80,6 +80,8 @@ export interface PecSpec {
   signing?: Signing;
   /** Leave daticert.xml out (anomaly envelopes have none). */
   omitDaticert?: boolean;
+  /** Leave the sender's Message-ID out (daticert <msgid> and X-Riferimento-Message-ID), as some providers' receipts do. */
+  omitMsgid?: boolean;
   extraHeaders?: Record<string, string>;
   /** Write bare LF line ends, as some stored copies have. */
   lineEnding?: 'crlf' | 'lf';
@@ -281,7 +283,7 @@ export function daticertXml(spec: PecSpec, tipo: string, date: Date): string {
     `            <ora>${time}</ora>`,
     '        </data>',
     `        <identificativo>${xmlEscape(spec.identificativo)}</identificativo>`,
-    `        <msgid>${xmlEscape(spec.msgid)}</msgid>`,
+    ...(spec.omitMsgid ? [] : [`        <msgid>${xmlEscape(spec.msgid)}</msgid>`]),
   ];
   if (tipo === 'avvenuta-consegna' || tipo === 'posta-certificata') {
     lines.push(`        <ricevuta tipo="${spec.deliveryType ?? 'completa'}" />`);
@@ -331,7 +333,7 @@ function topHeaders(spec: PecSpec, signer: TestIdentity, date: Date, contentType
     `Return-Path: <${signer.email}>`,
     `Received: from smtp.${signer.domain} (localhost [127.0.0.1]) by mx.${signer.domain} (lmtpd); ${rfc2822Date(date)}`,
     `Subject: ${encodeSubject(prefix + spec.subject)}`,
-    `X-Riferimento-Message-ID: ${spec.msgid}`,
+    ...(spec.omitMsgid ? [] : [`X-Riferimento-Message-ID: ${spec.msgid}`]),
     `Date: ${rfc2822Date(date)}`,
     `To: ${envelope ? spec.recipients.map((r) => r.address).join(', ') : spec.sender}`,
     envelope ? `X-Trasporto: ${spec.kind}` : `X-Ricevuta: ${spec.kind}`,

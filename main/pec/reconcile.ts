@@ -13,6 +13,13 @@
  */
 import type { CertRecipient } from './daticert.ts';
 
+/**
+ * The version of these rules: archives whose threads were reconciled by an older one are
+ * recomputed once when opened (main/archive/archive.ts reconcileThreads). 2: acceptance proven by
+ * delivery receipts, not-sent recipients, counts of warnings, pending, no-proof and unverified.
+ */
+export const RECONCILE_VERSION = 2;
+
 export interface ThreadMember {
   id: number;
   kind: string;
