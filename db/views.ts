@@ -3,9 +3,9 @@
  * receipt when nothing else is there) and one per message outside any thread, in smart views or a
  * folder, newest first, paged.
  */
-import type { Db } from './database.ts';
 
 import { DELIVERY_DEADLINE_MS, deliveryOverdue } from '../main/pec/reconcile.ts';
+import type { Db } from './database.ts';
 
 export const SMART_VIEWS = [
   'all',

@@ -4,6 +4,7 @@
  * archive can be swapped for the demo archive and back; handlers read the current one per call.
  */
 import { listAccounts } from '../db/accounts.ts';
+import { adoptLegacyCaFiles } from './accounts/legacy-ca.ts';
 import { EventBus } from './api/events.ts';
 import type { CoreServices } from './api/handlers.ts';
 import { createHandlers } from './api/handlers.ts';
@@ -48,6 +49,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
         ...(services.anchors ? { anchors: services.anchors } : {}),
       });
       await services.archive.sweep();
+      // Archives from before name a CA file: read once into the db, never a path again.
+      adoptLegacyCaFiles(services.archive.db);
       services.secrets = await openSecretStore(dir, { env });
       services.sync = new SyncService(services.archive, services.secrets, events);
       services.archiveDir = dir;

@@ -31,8 +31,15 @@ const accountInput = z
     imapPort: z.number().int().min(1).max(65535).optional(),
     security: z.enum(['tls', 'starttls']).optional(),
     user: z.string().max(320).optional(),
-    /** PEM file of an extra CA for the server's certificate (self-hosted servers; CLI --ca). */
-    caFile: z.string().max(4_096).optional(),
+    /**
+     * PEM certificates of an extra CA for the server's certificate (self-hosted servers; the CLI's
+     * --ca FILE reads the file and sends its text). Never a path: the core reads no file a client
+     * names. Parsed and checked as certificates by main/accounts/ca-pem.ts (256 KiB at most).
+     */
+    caPem: z
+      .string()
+      .max(256 * 1024)
+      .optional(),
     displayName: z.string().max(200).optional(),
   })
   .strict();
@@ -69,6 +76,13 @@ export const argSchemas = {
   'accounts.list': z.object({}).strict(),
   'accounts.add': accountInput,
   'accounts.remove': z.object({ email: z.string().max(320) }).strict(),
+  /**
+   * The person enters an account's password again (a copied archive, a password from an earlier
+   * version, a changed server): stored for the server the account names, which this confirms.
+   */
+  'accounts.setPassword': z
+    .object({ email: z.string().max(320), password: z.string().min(1).max(1_000) })
+    .strict(),
   'accounts.test': accountInput,
   'sync.now': z.object({}).strict(),
   'demo.open': z.object({}).strict(),
@@ -191,6 +205,7 @@ export interface ApiResults {
   'accounts.add': PublicAccount;
   'accounts.remove': { removed: string };
   'accounts.test': { ok: boolean; errorCode: SyncErrorCode | null; error: string | null };
+  'accounts.setPassword': PublicAccount;
   'sync.now': { started: number };
   'attachments.get': { filename: string | null; contentType: string; contentBase64: string };
   'demo.open': { archiveDir: string };

@@ -14,6 +14,7 @@ import {
   publicAccount,
   removeAccount,
   resolveAccount,
+  setAccountPassword,
 } from '../accounts/account-service.ts';
 import type { Archive } from '../archive/archive.ts';
 import { createDemoArchive } from '../demo/demo-archive.ts';
@@ -201,16 +202,28 @@ export function createHandlers(core: CoreServices): Handlers {
       );
       return { removed: removed.email };
     },
-    'accounts.test': async ({ password, email, preset, imapHost, imapPort, security, user, caFile }) => {
+    'accounts.setPassword': async ({ email, password }) => {
+      const archive = need(core.archive, 'archive');
+      const row = await setAccountPassword(
+        archive.db,
+        need(core.secrets, 'secret store'),
+        email,
+        password,
+      ).catch(accountFailure);
+      // The confirmed server is synced at once, as after adding the account.
+      void core.sync?.syncAccount(row, true);
+      return publicAccount(row);
+    },
+    'accounts.test': async ({ password, email, preset, imapHost, imapPort, security, user, caPem }) => {
       // The same resolution of presets and defaults as adding, without storing anything.
       let settings: ReturnType<typeof resolveAccount>;
       try {
-        settings = resolveAccount({ email, preset, imapHost, imapPort, security, user, caFile });
+        settings = resolveAccount({ email, preset, imapHost, imapPort, security, user, caPem });
       } catch (error) {
         accountFailure(error);
       }
       try {
-        const client = await connectImap({ ...settings, caFile: settings.caFile ?? null }, password, {
+        const client = await connectImap({ ...settings, caPem: settings.caPem ?? null }, password, {
           timeoutMs: 15_000,
         });
         await client.logout().catch(() => client.close());

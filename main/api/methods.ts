@@ -13,6 +13,7 @@ export const API_METHODS = [
   'accounts.add',
   'accounts.remove',
   'accounts.test',
+  'accounts.setPassword',
   'sync.now',
   'attachments.get',
   'demo.open',

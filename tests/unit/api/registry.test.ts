@@ -16,6 +16,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'accounts.add': unused,
     'accounts.remove': unused,
     'accounts.test': unused,
+    'accounts.setPassword': unused,
     'sync.now': unused,
     'attachments.get': unused,
     'demo.open': unused,
