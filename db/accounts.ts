@@ -1,5 +1,5 @@
 /** Accounts and their folders, with the sync bookkeeping of each folder. */
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { accounts, mailboxes, messageLocations } from './schema.ts';
 
@@ -116,4 +116,14 @@ export function locationsWithUids(db: Db, mailboxId: number): Map<number, string
       .all()
       .map((r) => [r.uid, r.flags]),
   );
+}
+
+/** Accounts of archives made before the CA was kept as PEM: they still name a CA file. */
+export function accountsWithCaFile(db: Db): AccountRow[] {
+  return db.select().from(accounts).where(isNotNull(accounts.caFile)).all();
+}
+
+/** The account's CA as PEM (or none); the deprecated path is cleared with it, never read again. */
+export function setAccountCa(db: Db, id: number, caPem: string | null): void {
+  db.update(accounts).set({ caPem, caFile: null }).where(eq(accounts.id, id)).run();
 }

@@ -1,14 +1,20 @@
 /**
  * Opens the archive database: SQLite in WAL mode with synchronous=FULL (a committed message must
  * survive a power cut, because only then may the provider's copy be deleted), foreign keys on,
- * migrations applied at start-up.
+ * migrations applied at start-up. The archive folder is owner-only (main/private-files.ts).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import {
+  makePrivateDir,
+  PRIVATE_FILE_MODE,
+  restrictArchiveTree,
+  restrictPath,
+} from '../main/private-files.ts';
 import * as schema from './schema.ts';
 
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
@@ -20,7 +26,7 @@ export function migrationsFolder(): string {
 }
 
 export function openDatabase(file: string): Db {
-  mkdirSync(dirname(file), { recursive: true });
+  const loose = prepareDatabaseFile(file);
   const sqlite = new Database(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = FULL');
@@ -38,7 +44,58 @@ export function openDatabase(file: string): Db {
   if (broken.length > 0)
     throw new Error(`archive database has ${broken.length} broken references after migration`);
   sqlite.pragma('foreign_keys = ON');
+  restrictArchive(sqlite, file, loose);
   return db;
+}
+
+/** The db's sidecar files: SQLite creates them with the database file's mode. */
+const SIDECARS = ['-wal', '-shm', '-journal'];
+
+/**
+ * Before SQLite opens the file: the folder is made (0700) and a new database file is created 0600,
+ * so its WAL and shared-memory files, which SQLite gives the database file's mode, are 0600 from the
+ * first byte. True when an existing database was readable by others (an archive from before, or a
+ * copy made with `cp -r`): then everything in the folder is made private again.
+ */
+function prepareDatabaseFile(file: string): boolean {
+  makePrivateDir(dirname(file));
+  if (!existsSync(file)) {
+    closeSync(openSync(file, 'a', PRIVATE_FILE_MODE));
+    restrictPath(file, PRIVATE_FILE_MODE);
+    return false;
+  }
+  if (process.platform === 'win32') return false;
+  const loose = (statSync(file).mode & 0o077) !== 0;
+  for (const path of [file, ...SIDECARS.map((s) => file + s)]) restrictPath(path, PRIVATE_FILE_MODE);
+  return loose;
+}
+
+/** Version of the one-time walk that makes an archive folder owner-only; in meta. */
+const PRIVATE_MODES = '1';
+
+/**
+ * Archives made before folders were 0700 and files 0600: the walk over objects/ (100k files is about
+ * a second) runs once, recorded in meta, and again whenever the database itself is found readable by
+ * others (a copy of the folder made with the umask's modes).
+ */
+function restrictArchive(sqlite: Database.Database, file: string, loose: boolean): void {
+  for (const s of SIDECARS) restrictPath(file + s, PRIVATE_FILE_MODE);
+  const done = sqlite.prepare("SELECT value FROM meta WHERE key = 'private_modes'").get() as
+    | { value: string }
+    | undefined;
+  if (!loose && done?.value === PRIVATE_MODES) return;
+  const { skipped } = restrictArchiveTree(dirname(file));
+  if (skipped.length > 0) {
+    // Not this user's files (or links): they stay as they are, and the person is told where.
+    console.warn(
+      `Warning: ${skipped.length} entries of the archive folder are not this user's and were left readable as they are, e.g. ${skipped[0]}`,
+    );
+  }
+  sqlite
+    .prepare(
+      "INSERT INTO meta(key, value) VALUES ('private_modes', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+    )
+    .run(PRIVATE_MODES);
 }
 
 /** The change sequence: every insert or change of a message or thread takes the next number. */

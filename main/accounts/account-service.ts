@@ -1,16 +1,28 @@
 /**
- * Adding and removing mailboxes. The password goes to the secret store, never to the db; removing
- * an account forgets its password and its folders, not the messages already archived.
+ * Adding and removing mailboxes. The password goes to the secret store, never to the db, bound to
+ * this archive and this account's server (main/secrets/mailbox-passwords.ts): adding an account with
+ * its password, or entering the password again, is the person's confirmation of that server.
+ * Removing an account forgets its password and its folders, not the messages already archived.
  */
 import {
   type AccountRow,
   deleteAccount,
   findAccount,
   insertAccount,
+  listAccounts,
   type NewAccount,
 } from '../../db/accounts.ts';
 import type { Db } from '../../db/database.ts';
-import { imapPasswordKey, type SecretStore } from '../secrets/secret-store.ts';
+import {
+  bindingOf,
+  forgetMailboxPassword,
+  legacyPasswordKey,
+  passwordKey,
+  storeMailboxPassword,
+} from '../secrets/mailbox-passwords.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
+import { parseCaPem } from './ca-pem.ts';
+import { adoptLegacyCaFiles } from './legacy-ca.ts';
 import { findPreset, presetForAddress } from './presets.ts';
 
 export interface AddAccountInput {
@@ -18,7 +30,8 @@ export interface AddAccountInput {
   imapHost?: string;
   imapPort?: number;
   security?: 'tls' | 'starttls';
-  caFile?: string;
+  /** PEM certificates of an extra CA (never a path: see ca-pem.ts). */
+  caPem?: string;
   user?: string;
   preset?: string;
   displayName?: string;
@@ -53,6 +66,12 @@ export function resolveAccount(input: AddAccountInput): Omit<NewAccount, 'create
   const imapPort = input.imapPort ?? preset?.imap.port ?? (security === 'tls' ? 993 : 143);
   if (!Number.isInteger(imapPort) || imapPort < 1 || imapPort > 65535)
     throw new AccountError('invalid', `bad IMAP port ${imapPort}`);
+  let caPem: string | null = null;
+  if (input.caPem !== undefined) {
+    const parsed = parseCaPem(input.caPem);
+    if (!parsed.ok) throw new AccountError('invalid', parsed.reason);
+    caPem = parsed.pem;
+  }
   return {
     email,
     displayName: input.displayName ?? null,
@@ -61,7 +80,8 @@ export function resolveAccount(input: AddAccountInput): Omit<NewAccount, 'create
     imapPort,
     imapSecurity: security,
     imapUser: input.user ?? email,
-    caFile: input.caFile ?? null,
+    caFile: null,
+    caPem,
     smtpHost: preset?.smtp.host ?? null,
     smtpPort: preset?.smtp.port ?? null,
     smtpSecurity: preset?.smtp.security ?? null,
@@ -80,11 +100,33 @@ export async function addAccount(
     throw new AccountError('exists', `${settings.email} is already in this archive`);
   const row = insertAccount(db, { ...settings, createdAt: new Date().toISOString() });
   try {
-    await secrets.set(imapPasswordKey(settings.email), password);
+    await storeMailboxPassword(secrets, db, row, password);
   } catch (error) {
     deleteAccount(db, row.id);
     throw error;
   }
+  await forgetLegacyPassword(secrets, row.email);
+  return row;
+}
+
+/**
+ * The person enters the password of an existing account again: after a copy of the archive, a
+ * password from an earlier version, or a changed server. It is stored for the server the account
+ * names now, which this confirms. A CA file named by an archive from before is read first, so the
+ * binding covers the CA that will be used.
+ */
+export async function setAccountPassword(
+  db: Db,
+  secrets: SecretStore,
+  email: string,
+  password: string,
+): Promise<AccountRow> {
+  if (!password) throw new AccountError('invalid', 'the password is empty');
+  if (!findAccount(db, email)) throw new AccountError('not-found', `no account ${email} in this archive`);
+  adoptLegacyCaFiles(db);
+  const row = findAccount(db, email)!;
+  await storeMailboxPassword(secrets, db, row, password);
+  await forgetLegacyPassword(secrets, row.email);
   return row;
 }
 
@@ -92,8 +134,24 @@ export async function removeAccount(db: Db, secrets: SecretStore, email: string)
   const row = findAccount(db, email);
   if (!row) throw new AccountError('not-found', `no account ${email} in this archive`);
   deleteAccount(db, row.id);
-  await secrets.delete(imapPasswordKey(row.email)).catch(() => {});
+  // Two accounts of one archive can log in as the same user on the same server: they share it.
+  const key = (a: AccountRow) => passwordKey(bindingOf('', a));
+  if (!listAccounts(db).some((other) => key(other) === key(row))) {
+    await forgetMailboxPassword(secrets, db, row).catch((error: Error) =>
+      console.warn(`Warning: the password of ${row.email} stays in the secret store: ${error.message}`),
+    );
+  }
+  await forgetLegacyPassword(secrets, row.email);
   return row;
+}
+
+/**
+ * An unbound password of an earlier version (`imap:<email>`) is never read; once the person has given
+ * the password again it is deleted, so no older PecDesk can send it to a server it was not meant for.
+ * A store that has no such entry may say so with an error: there is nothing to undo then.
+ */
+async function forgetLegacyPassword(secrets: SecretStore, email: string): Promise<void> {
+  await secrets.delete(legacyPasswordKey(email)).catch(() => {});
 }
 
 /** What may be shown of an account anywhere: never the password. */

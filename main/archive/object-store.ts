@@ -1,12 +1,14 @@
 /**
  * Raw messages, content-addressed by SHA-256: objects/ab/cdef….eml. Written to a temporary file,
  * fsynced, renamed into place, the folder fsynced: after put() returns, the bytes survive a crash.
- * Objects are write-once; the same bytes seen twice are stored once.
+ * Objects are write-once; the same bytes seen twice are stored once. Folders are 0700 and objects
+ * 0600 whatever the umask: the messages are the person's, not the other users' of the machine.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-files.ts';
 
 export class ObjectStore {
   constructor(readonly root: string) {}
@@ -57,10 +59,11 @@ export class ObjectStore {
     const existing = await stat(target).catch(() => null);
     if (existing?.size === bytes.byteLength) return null;
     const dir = join(this.root, hash.slice(0, 2));
-    await mkdir(dir, { recursive: true });
+    await this.privateDir(dir);
     const tmp = join(dir, `.${hash.slice(2, 14)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const handle = await open(tmp, 'wx', 0o644);
+    const handle = await open(tmp, 'wx', PRIVATE_FILE_MODE);
     try {
+      if (process.platform !== 'win32') await handle.chmod(PRIVATE_FILE_MODE);
       await handle.writeFile(bytes);
       await handle.sync();
     } finally {
@@ -73,6 +76,14 @@ export class ObjectStore {
       throw error;
     }
     return dir;
+  }
+
+  /** objects/ and objects/ab/, made 0700 when this creates them (existing ones are fixed at open). */
+  private async privateDir(dir: string): Promise<void> {
+    const created = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    if (!created || process.platform === 'win32') return;
+    if (created === this.root) await chmod(this.root, PRIVATE_DIR_MODE);
+    await chmod(dir, PRIVATE_DIR_MODE);
   }
 
   /**

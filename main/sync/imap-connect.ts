@@ -3,7 +3,6 @@
  * cannot be reused after a disconnect: every (re)connection makes a new one.
  */
 import { appendFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { AccountRow } from '../../db/accounts.ts';
 import type { SyncErrorCode } from '../api/contract.ts';
@@ -33,14 +32,15 @@ function imapLogger(): ImapFlowOptions['logger'] {
   return { debug: write('debug'), info: write('info'), warn: write('warn'), error: write('error') };
 }
 
-export type ImapEndpoint = Pick<AccountRow, 'imapHost' | 'imapPort' | 'imapSecurity' | 'imapUser' | 'caFile'>;
+export type ImapEndpoint = Pick<AccountRow, 'imapHost' | 'imapPort' | 'imapSecurity' | 'imapUser' | 'caPem'>;
 
 export async function connectImap(
   account: ImapEndpoint,
   password: string,
   options: ConnectOptions = {},
 ): Promise<ImapFlow> {
-  const ca = account.caFile ? [await readFile(account.caFile, 'utf8')] : undefined;
+  // The extra CA is PEM text from the account row, never a path to read (main/accounts/ca-pem.ts).
+  const ca = account.caPem ? [account.caPem] : undefined;
   const timeout = options.timeoutMs ?? 30_000;
   const config: ImapFlowOptions & { doSTARTTLS?: boolean } = {
     host: account.imapHost,

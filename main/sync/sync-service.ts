@@ -6,7 +6,8 @@
 import { type AccountRow, listAccounts, setAccountSyncState } from '../../db/accounts.ts';
 import type { EventBus } from '../api/events.ts';
 import type { Archive } from '../archive/archive.ts';
-import { imapPasswordKey, type SecretStore } from '../secrets/secret-store.ts';
+import { readMailboxPassword } from '../secrets/mailbox-passwords.ts';
+import type { SecretStore } from '../secrets/secret-store.ts';
 import { AccountSync, type AccountSyncOptions } from './account-sync.ts';
 import { SyncError } from './imap-connect.ts';
 
@@ -43,9 +44,19 @@ export class SyncService {
       error: e?.message ?? null,
     });
     if (this.running.has(account.id)) return result(true, null);
-    const password = await this.secrets.get(imapPasswordKey(account.email)).catch(() => null);
+    // Only a password confirmed for this server in this archive (mailbox-passwords.ts).
+    let unreadable = '';
+    const password = await readMailboxPassword(this.secrets, this.archive.db, account).catch(
+      (error: Error) => {
+        unreadable = ` (the secret store could not be read: ${error.message})`;
+        return null;
+      },
+    );
     if (!password) {
-      const e = new SyncError('no-password', `no password stored for ${account.email}`);
+      const e = new SyncError(
+        'no-password',
+        `no password confirmed for ${account.imapUser} at ${account.imapHost}:${account.imapPort} in this archive${unreadable}: enter it again (pecdesk account password --email ${account.email})`,
+      );
       this.setState(account, 'error', e);
       return result(false, e);
     }

@@ -1,5 +1,6 @@
 /** The measured side of the sync benchmark: one full sync pass, as `pecdesk sync` does it. */
 
+import { readFileSync } from 'node:fs';
 import { countMessages } from '../../db/messages.ts';
 import { addAccount } from '../../main/accounts/account-service.ts';
 import { EventBus } from '../../main/api/events.ts';
@@ -15,7 +16,7 @@ const secrets = await openSecretStore(dir);
 await addAccount(
   archive.db,
   secrets,
-  { email, imapHost: '127.0.0.1', imapPort: Number(port), caFile: ca },
+  { email, imapHost: '127.0.0.1', imapPort: Number(port), caPem: readFileSync(ca, 'utf8') },
   password,
 );
 const t0 = performance.now();

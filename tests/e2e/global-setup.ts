@@ -108,7 +108,7 @@ export default async function globalSetup() {
   await addAccount(
     archive.db,
     secrets,
-    { email: user.user, imapHost: '127.0.0.1', imapPort: server.tlsPort, caFile: server.caFile },
+    { email: user.user, imapHost: '127.0.0.1', imapPort: server.tlsPort, caPem: server.caPem },
     user.password,
   );
   const [result] = await new SyncService(archive, secrets, new EventBus()).syncAll();

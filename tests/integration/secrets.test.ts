@@ -31,22 +31,30 @@ describe('secret stores', () => {
     await expect(wrong.get('imap:a@pec.alfa.test')).rejects.toThrow(/cannot decrypt/);
   });
 
-  it('without a keychain: a key file readable by the owner only, and a one-line warning', async () => {
-    const dir = tempDir();
+  it('without a keychain: a key file in the config folder, readable by the owner only, and a one-line warning', async () => {
+    const home = tempDir();
+    const dir = join(home, 'archive');
     const warnings: string[] = [];
     const store = await openSecretStore(dir, {
-      env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', HOME: dir },
+      env: { DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent', HOME: home },
       warn: (l) => warnings.push(l),
     });
     expect(store.kind).toBe('file');
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/no OS keychain/);
     await store.set('imap:x@pec.alfa.test', 'segreto');
-    expect(statSync(join(dir, 'secrets.key')).mode & 0o077).toBe(0);
-    const again = await openSecretStore(dir, { env: { PECDESK_SECRETS: 'file' }, warn: () => {} });
+    // Not beside the archive: a copy of the archive must not carry its key.
+    expect(existsSync(join(dir, 'secrets.key'))).toBe(false);
+    const keyFile = join(home, '.config', 'PecDesk', 'secrets.key');
+    expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    expect(statSync(join(home, '.config', 'PecDesk')).mode & 0o777).toBe(0o700);
+    const again = await openSecretStore(dir, {
+      env: { PECDESK_SECRETS: 'file', HOME: home },
+      warn: () => {},
+    });
     expect(await again.get('imap:x@pec.alfa.test')).toBe('segreto');
-    writeFileSync(join(dir, 'secrets.key'), readFileSync(join(dir, 'secrets.key')), { mode: 0o644 });
-    execFileSync('chmod', ['644', join(dir, 'secrets.key')]);
+    writeFileSync(keyFile, readFileSync(keyFile), { mode: 0o644 });
+    execFileSync('chmod', ['644', keyFile]);
     await expect(again.get('imap:x@pec.alfa.test')).rejects.toThrow(/readable by other users/);
   });
 

@@ -46,7 +46,7 @@ describe.runIf(dovecotAvailable)('IMAP sync against Dovecot', () => {
             imapHost: '127.0.0.1',
             imapPort: security === 'tls' ? server.tlsPort : server.starttlsPort,
             security,
-            caFile: server.caFile,
+            caPem: server.caPem,
           },
           u.password,
         ),
@@ -252,14 +252,14 @@ describe.runIf(dovecotAvailable)('IMAP sync against Dovecot', () => {
         email: 'sbagliata@pec.alfa.test',
         imapHost: '127.0.0.1',
         imapPort: server.tlsPort,
-        caFile: server.caFile,
+        caPem: server.caPem,
       },
       'wrong-password',
     );
     await addAccount(
       archive.db,
       secrets,
-      { email: 'spenta@pec.alfa.test', imapHost: '127.0.0.1', imapPort: 1, caFile: server.caFile },
+      { email: 'spenta@pec.alfa.test', imapHost: '127.0.0.1', imapPort: 1, caPem: server.caPem },
       'x',
     );
     const states: SyncStateEvent[] = [];

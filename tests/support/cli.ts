@@ -67,6 +67,8 @@ export function cliArchive(prefix: string) {
   writeFileSync(anchor, testPki().rootPem);
   const env = {
     ...process.env,
+    // Never the real user's config folder (the secrets key would live there).
+    XDG_CONFIG_HOME: join(dir, 'config'),
     PECDESK_SECRETS: 'file',
     PECDESK_SECRET_KEY: prefix,
     PECDESK_PEC_TRUST_ANCHORS: anchor,

@@ -1,3 +1,4 @@
+import { readCaFile } from '../../accounts/ca-pem.ts';
 import { PRESETS } from '../../accounts/presets.ts';
 import { archiveRegistry, callApi, openArchive, openSecrets } from '../archive-access.ts';
 import { type CliCommand, CliError, type CliIo, parseCommandArgs } from '../command.ts';
@@ -6,12 +7,16 @@ const HELP = `Usage:
   pecdesk [--archive DIR] account add --email E [--preset P | --imap-host H --imap-port N]
                                      [--security tls|starttls] [--ca FILE] [--user U] [--name NAME]
   pecdesk [--archive DIR] account list [--json]
+  pecdesk [--archive DIR] account password --email E
   pecdesk [--archive DIR] account remove --email E
 
 add: the password comes from PECDESK_PASSWORD, else it is asked on the terminal without echo.
      It goes to the OS keychain (or, where there is none, an encrypted file beside the archive),
-     never to the archive database. Without --preset or --imap-host the preset is chosen from the
-     address's domain when one matches.
+     never to the archive database, bound to this archive and this server. Without --preset or
+     --imap-host the preset is chosen from the address's domain when one matches. --ca FILE: PEM
+     certificates of an extra CA for the server (a self-hosted server); they are kept in the archive.
+password: enters the password again (sync said no-password: a copied archive, a password from an
+     older PecDesk, a changed server); this confirms the server the account names.
 remove: forgets the account, its folders and its password; archived messages stay.
 Presets: ${PRESETS.map((p) => p.id).join(', ')}
 `;
@@ -26,8 +31,8 @@ async function password(io: CliIo, email: string): Promise<string> {
 
 export const accountCommand: CliCommand = {
   name: 'account',
-  usage: 'account add|list|remove',
-  summary: 'add, list or remove a mailbox (IMAP account)',
+  usage: 'account add|list|password|remove',
+  summary: 'add, list or remove a mailbox (IMAP account), or enter its password again',
   help: HELP,
   async run(args, io, ctx) {
     const [sub, ...rest] = args;
@@ -69,7 +74,7 @@ export const accountCommand: CliCommand = {
         opened.close();
       }
     }
-    if (sub !== 'add' && sub !== 'remove')
+    if (sub !== 'add' && sub !== 'remove' && sub !== 'password')
       throw new CliError(`unknown account command "${sub}"\n\n${HELP}`, 2);
     if (!v.email) throw new CliError(`--email is required\n\n${HELP}`, 2);
     const security = v.security;
@@ -77,6 +82,13 @@ export const accountCommand: CliCommand = {
       throw new CliError('--security must be tls or starttls', 2);
     const port = v['imap-port'] !== undefined ? Number(v['imap-port']) : undefined;
     if (port !== undefined && !Number.isInteger(port)) throw new CliError('--imap-port must be a number', 2);
+    // The CLI reads the CA file itself and sends the certificates: the API takes no paths.
+    let caPem: string | undefined;
+    if (v.ca) {
+      const read = readCaFile(v.ca);
+      if (!read.ok) throw new CliError(`--ca ${v.ca}: ${read.reason}`, 2);
+      caPem = read.pem;
+    }
     const opened = await openArchive(ctx, io);
     try {
       const registry = archiveRegistry(opened, await openSecrets(ctx, io));
@@ -85,13 +97,23 @@ export const accountCommand: CliCommand = {
         io.out(`Removed ${removed}. Its archived messages are kept.\n`);
         return 0;
       }
+      if (sub === 'password') {
+        const row = await callApi(registry, 'accounts.setPassword', {
+          email: v.email,
+          password: await password(io, v.email),
+        });
+        io.out(
+          `Password of ${row.email} stored for ${row.user} at ${row.imapHost}:${row.imapPort}. Run "pecdesk sync".\n`,
+        );
+        return 0;
+      }
       const row = await callApi(registry, 'accounts.add', {
         email: v.email,
         password: await password(io, v.email),
         ...(v['imap-host'] ? { imapHost: v['imap-host'] } : {}),
         ...(port !== undefined ? { imapPort: port } : {}),
         ...(security ? { security } : {}),
-        ...(v.ca ? { caFile: v.ca } : {}),
+        ...(caPem ? { caPem } : {}),
         ...(v.user ? { user: v.user } : {}),
         ...(v.preset ? { preset: v.preset } : {}),
         ...(v.name ? { displayName: v.name } : {}),
