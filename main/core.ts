@@ -40,6 +40,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     homeArchiveDir: options.archiveDir,
     demo: false,
     anchors: undefined,
+    events,
     switchArchive: async (dir) => {
       services.sync?.stop();
       services.archive?.close();

@@ -84,6 +84,7 @@ export const argSchemas = {
     .object({ email: z.string().max(320), password: z.string().min(1).max(1_000) })
     .strict(),
   'accounts.test': accountInput,
+  'accounts.presets': z.object({}).strict(),
   'sync.now': z.object({}).strict(),
   'demo.open': z.object({}).strict(),
   'demo.close': z.object({}).strict(),
@@ -205,6 +206,7 @@ export interface ApiResults {
   'accounts.add': PublicAccount;
   'accounts.remove': { removed: string };
   'accounts.test': { ok: boolean; errorCode: SyncErrorCode | null; error: string | null };
+  'accounts.presets': ProviderPresetView[];
   'accounts.setPassword': PublicAccount;
   'sync.now': { started: number };
   'attachments.get': { filename: string | null; contentType: string; contentBase64: string };
@@ -216,6 +218,17 @@ export interface ApiResults {
   'searches.save': SavedSearch;
   'searches.remove': { removed: number };
   'demo.close': { archiveDir: string };
+}
+
+/** A provider preset as the add-mailbox form shows it: by name, with what it needs as user name. */
+export interface ProviderPresetView {
+  id: string;
+  /** "Aruba PEC", "Legalmail (InfoCert)". */
+  name: string;
+  domains: string[];
+  /** `user-id`: the provider logs in with a user code (Legalmail's M1234567), not the address. */
+  login: 'address' | 'user-id';
+  imap: { host: string; port: number; security: 'tls' | 'starttls' };
 }
 
 export interface SyncProgress {
@@ -252,6 +265,8 @@ export interface ApiEvents {
   'sync.state': SyncStateEvent;
   /** Messages archived before the full-text index existed, being added to it. */
   'search.backfill': { done: number; total: number };
+  /** Steps of building the demo archive (keys, messages, archive, opening), while demo.open runs. */
+  'demo.progress': { done: number; total: number };
 }
 
 export type Transport = 'ipc' | 'http' | 'cli';

@@ -16,8 +16,9 @@ import {
   resolveAccount,
   setAccountPassword,
 } from '../accounts/account-service.ts';
+import { PRESETS } from '../accounts/presets.ts';
 import type { Archive } from '../archive/archive.ts';
-import { createDemoArchive } from '../demo/demo-archive.ts';
+import { createDemoArchive, DEMO_STEPS } from '../demo/demo-archive.ts';
 import { inspectMessage, originalBytes } from '../pec/inspect.ts';
 import { readAttachment, readOriginal } from '../pec/original.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
@@ -26,6 +27,7 @@ import type { SecretStore } from '../secrets/secret-store.ts';
 import { classifyImapError, connectImap } from '../sync/imap-connect.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import { ApiFailure, type ThreadView } from './contract.ts';
+import type { EventBus } from './events.ts';
 import type { Handlers } from './registry.ts';
 
 export interface CoreServices {
@@ -39,6 +41,8 @@ export interface CoreServices {
   archive?: Archive;
   secrets?: SecretStore;
   sync?: SyncService;
+  /** Where handlers report progress of long calls (demo.open) to the front ends. */
+  events?: EventBus;
   switchArchive?(dir: string): Promise<void>;
 }
 
@@ -109,8 +113,10 @@ export function createHandlers(core: CoreServices): Handlers {
     'demo.open': async () => {
       const switchArchive = need(core.switchArchive, 'archive switch');
       const dir = `${need(core.homeArchiveDir, 'home archive')}-demo`;
-      await createDemoArchive(dir);
+      const progress = (done: number, total: number) => core.events?.emit('demo.progress', { done, total });
+      await createDemoArchive(dir, progress);
       await switchArchive(dir);
+      progress(DEMO_STEPS, DEMO_STEPS);
       return { archiveDir: dir };
     },
     'demo.close': async () => {
@@ -185,6 +191,8 @@ export function createHandlers(core: CoreServices): Handlers {
       return view;
     },
     'accounts.list': async () => listAccounts(need(core.archive, 'archive').db).map(publicAccount),
+    'accounts.presets': async () =>
+      PRESETS.map((p) => ({ id: p.id, name: p.name, domains: p.domains, login: p.login, imap: p.imap })),
     'accounts.add': async ({ password, ...input }) => {
       const archive = need(core.archive, 'archive');
       const row = await addAccount(archive.db, need(core.secrets, 'secret store'), input, password).catch(

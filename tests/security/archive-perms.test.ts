@@ -5,7 +5,7 @@
  * other user is real (`runuser -u nobody`); the modes are checked everywhere.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Archive } from '../../main/archive/archive.ts';
@@ -114,15 +114,22 @@ describe('the archive on disk is the owner’s only', () => {
     writeFileSync(outside, 'x', { mode: 0o644 });
     chmodSync(outside, 0o644);
     symlinkSync(outside, join(dir, 'objects', 'link.eml'));
+    // A file another user put there is theirs: PecDesk (even as root) does not change it.
+    const theirs = join(dir, 'objects', 'theirs.eml');
+    writeFileSync(theirs, 'y');
+    chmodSync(theirs, 0o644);
+    const root = process.getuid?.() === 0;
+    if (root) chownSync(theirs, 65534, 65534);
 
     const reopened = Archive.open(dir);
     reopened.close();
-    const linkless = (p: string) => !p.endsWith('link.eml');
+    const linkless = (p: string) => !p.endsWith('link.eml') && !(root && p === theirs);
     for (const path of everything(dir).filter(linkless)) {
       const st = statSync(path);
       expect(st.mode & 0o777, path).toBe(st.isDirectory() ? 0o700 : 0o600);
     }
     expect(statSync(outside).mode & 0o777).toBe(0o644);
+    if (root) expect(statSync(theirs).mode & 0o777).toBe(0o644);
     if (otherUser) expect(otherUserReads(join(dir, 'archive.db'))).toBe(false);
   });
 

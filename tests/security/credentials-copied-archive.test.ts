@@ -6,12 +6,11 @@
 import { cpSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCore } from '../../main/core.ts';
 import { FileSecretStore } from '../../main/secrets/file-store.ts';
 import { tempDir } from '../support/archive.ts';
 import { runPecdesk } from '../support/cli.ts';
 import { FakeImapServer } from './credentials-fake-imap.ts';
-import { callApi, openAndWait, personEnv } from './credentials-support.ts';
+import { openAndWait, personEnv } from './credentials-support.ts';
 
 const EMAIL = 'ufficio@pec.studio.test';
 const SECRET = 'Password-del-NAS-9';
@@ -63,16 +62,15 @@ describe('credentials: the key of the encrypted file is not in the archive', () 
     expect(statSync(key).mode & 0o777).toBe(0o600);
     expect(statSync(join(owner.XDG_CONFIG_HOME!, 'PecDesk')).mode & 0o777).toBe(0o700);
 
-    // They may enter the password they know: the copy is usable, sealed with their own key.
-    const core = await openCore({ archiveDir: copy, env: other, watch: false });
-    try {
-      await callApi(core, 'accounts.setPassword', { email: EMAIL, password: 'quella-che-so' });
-      const deadline = Date.now() + 15_000;
-      while (!provider.passwordsSeen(mark).includes('quella-che-so') && Date.now() < deadline)
-        await new Promise((r) => setTimeout(r, 50));
-    } finally {
-      await core.close();
-    }
+    // They may enter the password they know (`pecdesk account password`): the copy is usable,
+    // sealed with their own key, and the next opening logs in with it.
+    const entered = await runPecdesk(['--archive', copy, 'account', 'password', '--email', EMAIL], {
+      ...other,
+      PECDESK_PASSWORD: 'quella-che-so',
+    });
+    expect(entered.code, entered.stderr).toBe(0);
+    expect(entered.stdout + entered.stderr).not.toContain('quella-che-so');
+    await openAndWait(copy, other, EMAIL, () => provider.passwordsSeen(mark).includes('quella-che-so'));
     expect(provider.passwordsSeen(mark)).toEqual(['quella-che-so']);
     // The other file is kept aside, not deleted, and never read again.
     expect(readdirSync(copy).some((n) => n.startsWith('secrets.enc.json.other-key-'))).toBe(true);
