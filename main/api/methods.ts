@@ -14,6 +14,7 @@ export const API_METHODS = [
   'accounts.remove',
   'accounts.test',
   'accounts.setPassword',
+  'accounts.presets',
   'sync.now',
   'attachments.get',
   'demo.open',
@@ -33,6 +34,7 @@ export const API_EVENTS = [
   'sync.progress',
   'sync.state',
   'search.backfill',
+  'demo.progress',
 ] as const;
 export type ApiEventName = (typeof API_EVENTS)[number];
 

@@ -24,11 +24,27 @@ export function isDemoArchive(dir: string): boolean {
   return existsSync(join(dir, DEMO_MARKER));
 }
 
+/**
+ * Building the demo takes seconds (RSA keys, signing every message): it reports steps 0 to 3 of
+ * DEMO_STEPS as it goes; the caller reports the last one once the archive is open.
+ */
+export const DEMO_STEPS = 4;
+
+export type DemoProgress = (done: number, total: number) => void;
+
 /** Creates (once) the demo archive in `dir` and returns it. */
-export async function createDemoArchive(dir: string): Promise<void> {
+export async function createDemoArchive(dir: string, onProgress: DemoProgress = () => {}): Promise<void> {
   if (isDemoArchive(dir)) return;
+  // The key and signing work below is synchronous: give the event loop a turn after each report,
+  // so it reaches the person before the next step blocks.
+  const step = async (done: number) => {
+    onProgress(done, DEMO_STEPS);
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+  await step(0);
   mkdirSync(dir, { recursive: true });
   const pki = generatePki();
+  await step(1);
   writeFileSync(join(dir, 'demo-ca.pem'), pki.rootPem);
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ trustAnchorFiles: ['demo-ca.pem'] }, null, 2));
   const { alfa, beta } = pki.providers;
@@ -183,11 +199,13 @@ export async function createDemoArchive(dir: string): Promise<void> {
     }),
   );
 
+  await step(2);
   const archive = Archive.open(dir, { anchors: configuredAnchors([pki.rootPem]) });
   try {
     await archive.ingest(messages.map((raw) => ({ raw })));
   } finally {
     archive.close();
   }
+  await step(3);
   writeFileSync(join(dir, DEMO_MARKER), JSON.stringify({ createdAt: new Date().toISOString() }));
 }

@@ -17,6 +17,7 @@ function handlers(overrides: Partial<Handlers> = {}): Handlers {
     'accounts.remove': unused,
     'accounts.test': unused,
     'accounts.setPassword': unused,
+    'accounts.presets': unused,
     'sync.now': unused,
     'attachments.get': unused,
     'demo.open': unused,
