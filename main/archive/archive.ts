@@ -3,6 +3,8 @@
  * store raw (durable) → parse → classify → reconcile → commit → index hook. A message is safe once
  * its bytes are fsynced and its row committed; the batch's bookkeeping (e.g. a folder's last UID)
  * commits in the same transaction, so a crash at any moment loses nothing and duplicates nothing.
+ * Attachment text is not read during ingest: the message is committed searchable by its
+ * attachments' names, and the text queue (text-queue.ts) adds their text afterwards.
  */
 import { join } from 'node:path';
 import { type Db, openDatabase } from '../../db/database.ts';
@@ -16,6 +18,7 @@ import {
   unthreadedByMessageId,
   upsertLocation,
 } from '../../db/messages.ts';
+import { deleteMeta, getMeta, setMeta } from '../../db/meta.ts';
 import {
   countHeadsWithoutDoc,
   countStaleText,
@@ -27,7 +30,6 @@ import {
   saveMessageText,
   staleText,
 } from '../../db/search.ts';
-import { deleteMeta, getMeta, setMeta } from '../../db/meta.ts';
 import {
   countThreadsAfter,
   createThread,
@@ -49,6 +51,7 @@ import { detectFormat } from '../search/extract/formats.ts';
 import { InstantIndex } from '../search/instant.ts';
 import { toMessageRecord } from './message-record.ts';
 import { ObjectStore } from './object-store.ts';
+import { DEFAULT_MESSAGE_BUDGET_MS, TextQueue } from './text-queue.ts';
 
 export interface IngestItem {
   raw: Buffer;
@@ -67,7 +70,12 @@ export interface ArchiveOptions {
   events?: EventBus;
   /** Reads attachment text for search; by default the archive runs its own. */
   extractor?: TextExtractor;
+  /** Time to read all the attachments of one message (ms); what is left is marked failed. */
+  textBudgetMs?: number;
 }
+
+/** An attachment whose text the text queue will read. */
+const PENDING: ExtractedText = { text: '', status: 'pending', error: null };
 
 const PARSE_CONCURRENCY = 4;
 
@@ -76,6 +84,7 @@ export class Archive {
   readonly objects: ObjectStore;
   private readonly extractor: TextExtractor;
   private readonly ownsExtractor: boolean;
+  private readonly texts: TextQueue;
   private instantIndex: InstantIndex | null = null;
   private instantBuild: Promise<InstantIndex> | null = null;
 
@@ -87,6 +96,11 @@ export class Archive {
     this.objects = new ObjectStore(join(dir, 'objects'));
     this.ownsExtractor = !options.extractor;
     this.extractor = options.extractor ?? new TextExtractor();
+    this.texts = new TextQueue(this.db, this.objects, this.extractor, {
+      messageBudgetMs: options.textBudgetMs ?? DEFAULT_MESSAGE_BUDGET_MS,
+      // Search results may have changed: front ends refresh what they show.
+      onIdle: () => this.options.events?.emit('archive.changed', { created: 0, threads: [] }),
+    });
   }
 
   static open(dir: string, options: ArchiveOptions = {}): Archive {
@@ -109,8 +123,34 @@ export class Archive {
   }
 
   close(): void {
+    this.texts.close();
     this.db.$client.close();
     if (this.ownsExtractor) void this.extractor.close();
+  }
+
+  /**
+   * Reads the attachment text still pending (left by ingest, or by a run that stopped) in the
+   * background; ingest and the search back-fill start it by themselves.
+   */
+  resumeText(): void {
+    this.texts.kick();
+  }
+
+  /** Messages whose attachment text is not read yet. */
+  pendingText(): number {
+    return this.texts.pending();
+  }
+
+  /**
+   * Waits (at most timeoutMs) until every attachment text is read, with progress in messages;
+   * returns how many messages are still pending (read the next time the archive is opened).
+   */
+  drainText(
+    timeoutMs: number,
+    onProgress?: (done: number, total: number) => void,
+    signal?: AbortSignal,
+  ): Promise<number> {
+    return this.texts.drain(timeoutMs, onProgress, signal);
   }
 
   /**
@@ -136,6 +176,8 @@ export class Archive {
     );
     // 3. One transaction: rows, locations, threads, bookkeeping.
     const outcomes: IngestOutcome[] = [];
+    // New messages with attachment text to read, and the bytes ingest already has for it.
+    const unread = new Map<number, AttachmentContent[]>();
     const touched = new Set<number>();
     // Messages whose list row's search document must be rebuilt: new ones, moved ones.
     const changed = new Set<number>();
@@ -150,6 +192,7 @@ export class Archive {
           const rec = records.get(hash)!;
           id = insertMessage(this.db, { ...rec.row, searchVersion: SEARCH_VERSION }, rec.attachments);
           saveMessageText(this.db, id, rec.searchText);
+          if (rec.attachments.some((a) => a.textStatus === 'pending')) unread.set(id, rec.contents);
           changed.add(id);
           known.set(hash, id);
           created = true;
@@ -169,6 +212,8 @@ export class Archive {
       rebuildDocs(this.db, changed);
       commitWith?.(this.db);
     })();
+    for (const [id, contents] of unread) this.texts.remember(id, contents);
+    if (unread.size > 0) this.texts.kick();
     const createdCount = outcomes.filter((o) => o.created).length;
     if (createdCount > 0) {
       this.instantIndex?.refresh(this.db);
@@ -190,6 +235,8 @@ export class Archive {
   ): Promise<number> {
     const total = countStaleText(this.db) + countHeadsWithoutDoc(this.db);
     let done = 0;
+    // Attachment text left pending by a run that stopped is read again from here on.
+    this.texts.kick();
     if (total === 0) return 0;
     onProgress(0, total);
     for (;;) {
@@ -217,8 +264,14 @@ export class Archive {
           rows.map((r) => r.id),
         );
       })();
+      rows.forEach((row, i) => {
+        const rec = records[i];
+        if (rec?.attachments.some((a) => a.textStatus === 'pending'))
+          this.texts.remember(row.id, rec.contents);
+      });
       done += rows.length;
       onProgress(Math.min(done, total), total);
+      this.texts.kick();
     }
     for (;;) {
       const heads = headsWithoutDoc(this.db, batch * 10);
@@ -234,20 +287,23 @@ export class Archive {
   }
 
   private async record(raw: Buffer, archivedAt: string) {
-    // One parse of the original gives its attachments' bytes too, for their text.
+    // One parse of the original gives its attachments' bytes too, kept for the text queue.
     const inspected = await inspectMessage(raw, {
       ...(this.options.anchors && { anchors: this.options.anchors }),
       attachmentContents: true,
     });
     const own = inspected.kind === 'ordinary' ? await readOriginal(raw, { contents: true }) : null;
-    const contents = own?.ok ? own.contents : inspected.attachmentContents;
-    const texts = await this.attachmentTexts(contents ?? []);
-    return toMessageRecord(inspected, own?.ok ? own.value : null, archivedAt, texts);
+    const contents = (own?.ok ? own.contents : inspected.attachmentContents) ?? [];
+    const texts = this.attachmentTexts(contents);
+    return { ...toMessageRecord(inspected, own?.ok ? own.value : null, archivedAt, texts), contents };
   }
 
-  /** The text of each attachment, read in the extraction worker; null where there is none to read. */
-  private attachmentTexts(files: AttachmentContent[]): Promise<(ExtractedText | null)[]> {
-    return Promise.all(files.map((file) => (detectFormat(file) ? this.extractor.extract(file) : null)));
+  /**
+   * What becomes of each attachment's text: pending where there is text to read (the text queue
+   * reads it after the commit), null where there is none (unsupported).
+   */
+  private attachmentTexts(files: AttachmentContent[]): (ExtractedText | null)[] {
+    return files.map((file) => (detectFormat(file) ? PENDING : null));
   }
 
   /** Puts a new message in its PEC thread, creating the thread and adopting earlier arrivals. */
@@ -259,7 +315,13 @@ export class Archive {
       if (!msgid && !ident) return null;
       const existing = findThread(this.db, msgid, ident);
       const threadId = existing?.id ?? createThread(this.db, msgid ?? `identificativo:${ident}`, ident);
+      // A thread first known by its identificativo alone (a receipt without msgid) learns the
+      // sender's Message-ID, so that the sent copy, synced later, finds it.
+      if (existing && msgid && existing.msgid.startsWith('identificativo:'))
+        setThreadMsgid(this.db, existing.id, msgid);
       setMessageThread(this.db, messageId, threadId);
+      // Earlier PEC objects of this thread are in it already (each found or made the thread when
+      // it arrived); only the sent copy, ordinary mail with the PEC's Message-ID, can be waiting.
       if (msgid)
         for (const id of unthreadedByMessageId(this.db, msgid)) setMessageThread(this.db, id, threadId);
       return threadId;
@@ -274,44 +336,6 @@ export class Archive {
     return null;
   }
 
-  private recompute(threadId: number): void {
-    const members: ThreadMember[] = threadMembers(this.db, threadId).map((m) => ({
-      id: m.id,
-      kind: m.kind,
-      certDate: m.certDate,
-      date: m.date,
-      identificativo: m.identificativo,
-      certifiedSender: m.certifiedSender,
-      subject: m.originalSubject,
-      certRecipients: JSON.parse(m.certRecipients),
-      deliveryAddress: m.deliveryAddress,
-      certProvider: m.certProvider,
-      certError: m.certError,
-      certErrorDetail: m.certErrorDetail,
-      signatureVerdict: m.signatureVerdict,
-    }));
-    saveThreadSummary(this.db, threadId, reconcile(members));
-  }
-}
-
-async function mapLimit<T, R>(list: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(list.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, list.length) }, async () => {
-    while (next < list.length) {
-      const i = next++;
-      out[i] = await fn(list[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
-}
-      // A thread first known by its identificativo alone (a receipt without msgid) learns the
-      // sender's Message-ID, so that the sent copy, synced later, finds it.
-      if (existing && msgid && existing.msgid.startsWith('identificativo:'))
-        setThreadMsgid(this.db, existing.id, msgid);
-      // Earlier PEC objects of this thread are in it already (each found or made the thread when
-      // it arrived); only the sent copy, ordinary mail with the PEC's Message-ID, can be waiting.
   /**
    * Threads reconciled by older rules (an archive made by an earlier version) are recomputed once
    * by today's, in small batches that give the app back between them; resumable, since the last
@@ -350,3 +374,35 @@ async function mapLimit<T, R>(list: T[], limit: number, fn: (item: T) => Promise
     return done;
   }
 
+  private recompute(threadId: number): void {
+    const members: ThreadMember[] = threadMembers(this.db, threadId).map((m) => ({
+      id: m.id,
+      kind: m.kind,
+      certDate: m.certDate,
+      date: m.date,
+      identificativo: m.identificativo,
+      certifiedSender: m.certifiedSender,
+      subject: m.originalSubject,
+      certRecipients: JSON.parse(m.certRecipients),
+      deliveryAddress: m.deliveryAddress,
+      certProvider: m.certProvider,
+      certError: m.certError,
+      certErrorDetail: m.certErrorDetail,
+      signatureVerdict: m.signatureVerdict,
+    }));
+    saveThreadSummary(this.db, threadId, reconcile(members));
+  }
+}
+
+async function mapLimit<T, R>(list: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(list.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, list.length) }, async () => {
+    while (next < list.length) {
+      const i = next++;
+      out[i] = await fn(list[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
