@@ -1,7 +1,7 @@
 /** Accounts and their folders, with the sync bookkeeping of each folder. */
 import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
-import { accounts, mailboxes, messageLocations } from './schema.ts';
+import { accounts, flagChanges, mailboxes, messageLocations } from './schema.ts';
 
 export type AccountRow = typeof accounts.$inferSelect;
 export type NewAccount = Omit<typeof accounts.$inferInsert, 'id'>;
@@ -24,6 +24,17 @@ export function findAccount(db: Db, emailOrId: string | number): AccountRow | un
 /** Removes the account and where its messages sat; the archived messages themselves stay. */
 export function deleteAccount(db: Db, id: number): void {
   db.delete(accounts).where(eq(accounts.id, id)).run();
+}
+
+/** Settings a person may change on an existing account. */
+export function updateAccountSettings(
+  db: Db,
+  id: number,
+  settings: { displayName?: string | null; writeSeen?: boolean },
+): AccountRow | undefined {
+  if (Object.keys(settings).length > 0)
+    db.update(accounts).set(settings).where(eq(accounts.id, id)).run();
+  return findAccount(db, id);
 }
 
 export function setAccountSyncState(
@@ -100,6 +111,8 @@ export function recordMailboxProgress(
 export function resetMailbox(db: Db, mailboxId: number, uidValidity: string): void {
   db.$client.transaction(() => {
     db.delete(messageLocations).where(eq(messageLocations.mailboxId, mailboxId)).run();
+    // Changes waiting for the old UIDs would land on other messages of the renumbered folder.
+    db.delete(flagChanges).where(eq(flagChanges.mailboxId, mailboxId)).run();
     db.update(mailboxes)
       .set({ uidValidity, lastUid: 0, highestModseq: null })
       .where(eq(mailboxes.id, mailboxId))

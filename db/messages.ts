@@ -4,6 +4,7 @@
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { type Db, nextSeq } from './database.ts';
+import { withPendingChanges } from './flags.ts';
 import { attachments, mailboxes, messageLocations, messages } from './schema.ts';
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -71,7 +72,7 @@ export function updateLocationFlags(
   modseq: string | null,
 ): void {
   db.update(messageLocations)
-    .set({ flags: JSON.stringify(flags), modseq })
+    .set({ flags: JSON.stringify(withPendingChanges(db, mailboxId, uid, flags)), modseq })
     .where(and(eq(messageLocations.mailboxId, mailboxId), eq(messageLocations.uid, uid)))
     .run();
 }

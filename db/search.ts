@@ -12,7 +12,14 @@
 import type { SearchText } from '../main/archive/message-record.ts';
 import { type Db, prepared } from './database.ts';
 import type { MessageRow } from './messages.ts';
-import { type ListRow, ROW_SELECT, THREAD_FAILED, THREAD_PENDING } from './views.ts';
+import {
+  type ListRow,
+  type RawListRow,
+  ROW_SELECT,
+  THREAD_FAILED,
+  THREAD_PENDING,
+  toListRow,
+} from './views.ts';
 
 /**
  * The version of what ingest extracts for search: 2 added attachment text. Older messages are
@@ -42,7 +49,7 @@ export function saveMessageText(db: Db, messageId: number, text: SearchText): vo
 }
 
 export interface AttachmentTextStatus {
-  textStatus: 'ok' | 'empty' | 'unsupported' | 'failed';
+  textStatus: 'pending' | 'ok' | 'empty' | 'unsupported' | 'failed';
   textError: string | null;
 }
 
@@ -100,6 +107,71 @@ export function headsWithoutDoc(db: Db, limit: number): number[] {
 
 export function countHeadsWithoutDoc(db: Db): number {
   return (prepared(db, `SELECT count(*) AS n ${HEADS_WITHOUT_DOC}`).get() as { n: number }).n;
+}
+
+/**
+ * Messages whose attachment text is still to be read (archived, text pending), oldest first: the
+ * work list of the archive's text queue, the same after a restart.
+ */
+export function pendingTextMessages(db: Db, limit: number): number[] {
+  return prepared(
+    db,
+    "SELECT DISTINCT message_id FROM attachments WHERE text_status = 'pending' ORDER BY message_id LIMIT ?",
+  )
+    .pluck()
+    .all(limit) as number[];
+}
+
+export function countPendingText(db: Db): number {
+  return prepared(db, "SELECT count(DISTINCT message_id) FROM attachments WHERE text_status = 'pending'")
+    .pluck()
+    .get() as number;
+}
+
+export interface TextAttachment {
+  id: number;
+  filename: string | null;
+  contentType: string;
+  sha256: string;
+  textStatus: AttachmentTextStatus['textStatus'] | null;
+}
+
+/** A message's original (object hash) and its attachments in order, for the text queue. */
+export function textWork(
+  db: Db,
+  messageId: number,
+): { objectHash: string; attachments: TextAttachment[] } | null {
+  const objectHash = prepared(db, 'SELECT object_hash FROM messages WHERE id = ?').pluck().get(messageId) as
+    | string
+    | undefined;
+  if (objectHash === undefined) return null;
+  const attachments = prepared(
+    db,
+    `SELECT id, filename, content_type AS contentType, sha256, text_status AS textStatus
+       FROM attachments WHERE message_id = ? ORDER BY id`,
+  ).all(messageId) as TextAttachment[];
+  return { objectHash, attachments };
+}
+
+/**
+ * The attachment text of a message has been read: its attachments' statuses and the searchable
+ * attachment text. The caller rebuilds the list row's document in the same transaction.
+ */
+export function saveAttachmentText(
+  db: Db,
+  messageId: number,
+  attachmentsText: string,
+  statuses: readonly ({ id: number } & AttachmentTextStatus)[],
+): void {
+  prepared(db, 'UPDATE message_text SET attachments = ? WHERE message_id = ?').run(
+    attachmentsText,
+    messageId,
+  );
+  const update = prepared(
+    db,
+    'UPDATE attachments SET text_status = ?, text_error = ? WHERE id = ? AND message_id = ?',
+  );
+  for (const s of statuses) update.run(s.textStatus, s.textError, s.id, messageId);
 }
 
 export function emptySearchText(subject: string | null): SearchText {
@@ -311,11 +383,8 @@ export function searchDocs(db: Db, plan: SearchPlan): SearchPage {
       prepared(
         db,
         `SELECT ${ROW_SELECT} FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE m.id IN (SELECT value FROM json_each(?))`,
-      ).all(JSON.stringify(ids)) as (Omit<ListRow, 'hasAttachments' | 'seen'> & {
-        hasAttachments: number;
-        seen: number;
-      })[]
-    ).map((r) => [r.id, { ...r, hasAttachments: Boolean(r.hasAttachments), seen: Boolean(r.seen) }]),
+      ).all(JSON.stringify(ids)) as RawListRow[]
+    ).map((r) => [r.id, toListRow(r)]),
   );
   return {
     total,

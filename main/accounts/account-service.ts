@@ -169,5 +169,6 @@ export function publicAccount(row: AccountRow) {
     lastErrorCode: row.lastErrorCode,
     lastError: row.lastError,
     lastSyncAt: row.lastSyncAt,
+    writeSeen: row.writeSeen,
   };
 }

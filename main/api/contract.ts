@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { SavedSearch } from '../../db/saved-searches.ts';
-import type { ListRow, MailboxEntry, ViewCount } from '../../db/views.ts';
+import { type ListRow, type MailboxEntry, SMART_VIEWS, type ViewCount } from '../../db/views.ts';
 import type { InstantStats, Suggestion } from '../search/instant.ts';
 import type { SearchResult } from '../search/search.ts';
 
@@ -59,7 +59,7 @@ export const argSchemas = {
       view: z.discriminatedUnion('kind', [
         z.object({
           kind: z.literal('smart'),
-          view: z.enum(['all', 'to-handle', 'awaiting-delivery', 'delivery-failures', 'anomalies']),
+          view: z.enum(SMART_VIEWS),
         }),
         z.object({ kind: z.literal('mailbox'), mailboxId: z.number().int().positive() }),
       ]),
@@ -118,6 +118,18 @@ export const argSchemas = {
     })
     .strict(),
   'searches.remove': z.object({ id: z.number().int().positive() }).strict(),
+  /** Read (opened) or unread ("segna come non letto"); written back to the server as \Seen. */
+  'messages.setSeen': z.object({ id: z.number().int().positive(), seen: z.boolean() }).strict(),
+  /** The archived original bytes, as they came from the server ("Salva .eml"). */
+  'messages.raw': z.object({ id: z.number().int().positive() }).strict(),
+  /** Settings of an account a person may change without re-entering it. */
+  'accounts.update': z
+    .object({
+      email: z.string().max(320),
+      displayName: z.string().trim().max(200).nullable().optional(),
+      writeSeen: z.boolean().optional(),
+    })
+    .strict(),
   'attachments.get': z
     .object({ messageId: z.number().int().positive(), index: z.number().int().min(0).max(10_000) })
     .strict(),
@@ -131,8 +143,11 @@ export interface AppInfo {
   /** Where the archive lives; null before one is opened. */
   archiveDir: string | null;
   transport: Transport;
-  /** Which roots PEC signatures are checked against. */
-  trust: 'system-pec-root' | 'configured';
+  /**
+   * Which roots PEC signatures are checked against: the PEC trust list shipped with PecDesk, or
+   * test anchors (the demo archive, PECDESK_PEC_TRUST_ANCHORS).
+   */
+  trust: 'pec-trust-list' | 'configured';
   /** The demo archive is open. */
   demo: boolean;
   /** No account and no message: the app offers to add a mailbox or open the demo. */
@@ -150,6 +165,20 @@ export interface ThreadView {
   direction: 'sent' | 'received';
   state: string;
   acceptedAt: string | null;
+  /** Valid delivery receipts prove the acceptance, which is not in the archive. */
+  acceptanceMissing: boolean;
+  lastActivityAt: string | null;
+  /** Accepted more than 24 hours ago and still without every delivery receipt. */
+  overdue: boolean;
+  /** Certified recipients, every recipient, and how they stand (main/pec/reconcile.ts). */
+  recipientCount: number;
+  recipientTotal: number;
+  deliveredCount: number;
+  failedCount: number;
+  warningCount: number;
+  pendingCount: number;
+  noProofCount: number;
+  unverifiedCount: number;
   recipients: {
     address: string;
     type: string;
@@ -168,6 +197,8 @@ export interface ThreadView {
     deliveryAddress: string | null;
     provider: string | null;
     identificativo: string | null;
+    /** daticert errore (no-dest, no-dominio, virus, altro) and errore-esteso. */
+    error: string | null;
     errorDetail: string | null;
   }[];
 }
@@ -193,23 +224,29 @@ export interface PublicAccount {
   lastErrorCode: string | null;
   lastError: string | null;
   lastSyncAt: string | null;
+  /** Reading a message here marks it read on the server too (\Seen). */
+  writeSeen: boolean;
 }
 
 export interface ApiResults {
   'app.info': AppInfo;
   'pec.inspect': InspectView;
   'views.list': { smart: ViewCount[]; mailboxes: MailboxEntry[] };
-  'messages.list': { total: number; rows: ListRow[] };
+  /** `messageTotal` (first page only): the messages those rows hold, receipts included. */
+  'messages.list': { total: number; rows: ListRow[]; messageTotal?: number };
   'messages.get': MessageView;
   'threads.get': ThreadView;
   'accounts.list': PublicAccount[];
   'accounts.add': PublicAccount;
   'accounts.remove': { removed: string };
   'accounts.test': { ok: boolean; errorCode: SyncErrorCode | null; error: string | null };
-  'accounts.presets': ProviderPresetView[];
   'accounts.setPassword': PublicAccount;
+  'accounts.presets': ProviderPresetView[];
   'sync.now': { started: number };
   'attachments.get': { filename: string | null; contentType: string; contentBase64: string };
+  'messages.setSeen': { id: number; seen: boolean };
+  'messages.raw': { filename: string; contentBase64: string };
+  'accounts.update': PublicAccount;
   'demo.open': { archiveDir: string };
   'search.query': SearchResult;
   'search.suggest': { suggestions: Suggestion[] };

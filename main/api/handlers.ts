@@ -2,12 +2,13 @@
  * The handlers of the API, over the core services. They receive validated arguments only
  * (registry.ts) and return plain data; secrets never leave this layer.
  */
-import { findAccount, listAccounts } from '../../db/accounts.ts';
+import { findAccount, listAccounts, updateAccountSettings } from '../../db/accounts.ts';
+import { isMessageSeen, setMessageSeen } from '../../db/flags.ts';
 import { countMessages, getMessage, messageLocationsOf, threadMembers } from '../../db/messages.ts';
 import { listSavedSearches, removeSavedSearch, saveSearch } from '../../db/saved-searches.ts';
 import { countHeadsWithoutDoc, countStaleText } from '../../db/search.ts';
 import { findThread, getThread, threadRecipientsOf } from '../../db/threads.ts';
-import { listView, mailboxEntries, smartViewCounts } from '../../db/views.ts';
+import { countViewMessages, listView, mailboxEntries, smartViewCounts } from '../../db/views.ts';
 import {
   AccountError,
   addAccount,
@@ -20,6 +21,7 @@ import { PRESETS } from '../accounts/presets.ts';
 import type { Archive } from '../archive/archive.ts';
 import { createDemoArchive, DEMO_STEPS } from '../demo/demo-archive.ts';
 import { inspectMessage, originalBytes } from '../pec/inspect.ts';
+import { deliveryOverdue } from '../pec/reconcile.ts';
 import { readAttachment, readOriginal } from '../pec/original.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
 import { runSearch } from '../search/search.ts';
@@ -46,6 +48,19 @@ export interface CoreServices {
   switchArchive?(dir: string): Promise<void>;
 }
 
+/** "2026-11-25 Contratto di locazione.eml": the date sorts, the subject says what it is. */
+export function emlFileName(date: string | null, subject: string | null): string {
+  const day = date && /^\d{4}-\d{2}-\d{2}/.test(date) ? date.slice(0, 10) : null;
+  const words = (subject ?? '')
+    // Characters no file system takes, and control characters.
+    .replace(/[\\/:*?"<>|\u0000-\u001f\u007f]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80)
+    .replace(/[. ]+$/, '');
+  return `${[day, words].filter(Boolean).join(' ') || 'messaggio'}.eml`;
+}
+
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new ApiFailure('not-found', `no ${what} is open`);
   return value;
@@ -63,6 +78,17 @@ function threadView(archive: Archive, id: number): ThreadView | null {
     direction: t.direction,
     state: t.state,
     acceptedAt: t.acceptedAt,
+    acceptanceMissing: t.acceptanceMissing,
+    lastActivityAt: t.lastActivityAt,
+    overdue: deliveryOverdue(t, new Date()),
+    recipientCount: t.recipientCount,
+    recipientTotal: t.recipientTotal,
+    deliveredCount: t.deliveredCount,
+    failedCount: t.failedCount,
+    warningCount: t.warningCount,
+    pendingCount: t.pendingCount,
+    noProofCount: t.noProofCount,
+    unverifiedCount: t.unverifiedCount,
     recipients: threadRecipientsOf(archive.db, t.id).map((r) => ({
       address: r.address,
       type: r.type,
@@ -81,6 +107,7 @@ function threadView(archive: Archive, id: number): ThreadView | null {
       deliveryAddress: m.deliveryAddress,
       provider: m.certProvider,
       identificativo: m.identificativo,
+      error: m.certError,
       errorDetail: m.certErrorDetail,
     })),
   };
@@ -104,7 +131,7 @@ export function createHandlers(core: CoreServices): Handlers {
       version: core.version,
       archiveDir: core.archiveDir,
       transport: caller.transport,
-      trust: core.anchors?.source ?? 'system-pec-root',
+      trust: core.anchors?.source ?? 'pec-trust-list',
       demo: core.demo ?? false,
       empty: core.archive
         ? listAccounts(core.archive.db).length === 0 && countMessages(core.archive.db) === 0
@@ -132,8 +159,11 @@ export function createHandlers(core: CoreServices): Handlers {
       const archive = need(core.archive, 'archive');
       return { smart: smartViewCounts(archive.db), mailboxes: mailboxEntries(archive.db) };
     },
-    'messages.list': async ({ view, offset, limit }) =>
-      listView(need(core.archive, 'archive').db, view, offset, limit),
+    'messages.list': async ({ view, offset, limit }) => {
+      const db = need(core.archive, 'archive').db;
+      const page = listView(db, view, offset, limit);
+      return offset === 0 ? { ...page, messageTotal: countViewMessages(db, view) } : page;
+    },
     'search.query': async ({ text, sort, offset, limit }) =>
       runSearch(need(core.archive, 'archive').db, { text, sort, offset, limit }),
     'search.suggest': async ({ text, limit, kinds }) => ({
@@ -240,6 +270,27 @@ export function createHandlers(core: CoreServices): Handlers {
         const e = classifyImapError(error);
         return { ok: false, errorCode: e.code, error: e.message };
       }
+    },
+    'messages.setSeen': async ({ id, seen }) => {
+      const archive = need(core.archive, 'archive');
+      if (!getMessage(archive.db, id)) throw new ApiFailure('not-found', `no message ${id}`);
+      for (const accountId of setMessageSeen(archive.db, id, seen)) core.sync?.flagsChanged(accountId);
+      return { id, seen: isMessageSeen(archive.db, id) };
+    },
+    'messages.raw': async ({ id }) => {
+      const archive = need(core.archive, 'archive');
+      const row = getMessage(archive.db, id);
+      if (!row) throw new ApiFailure('not-found', `no message ${id}`);
+      return {
+        filename: emlFileName(row.sortDate, row.originalSubject ?? row.subject),
+        contentBase64: (await archive.objects.get(row.objectHash)).toString('base64'),
+      };
+    },
+    'accounts.update': async ({ email, ...settings }) => {
+      const archive = need(core.archive, 'archive');
+      const row = findAccount(archive.db, email);
+      if (!row) throw new ApiFailure('not-found', `no account ${email}`);
+      return publicAccount(updateAccountSettings(archive.db, row.id, settings)!);
     },
     'attachments.get': async ({ messageId, index }) => {
       const archive = need(core.archive, 'archive');

@@ -6,6 +6,7 @@
 import type { ImapFlow } from 'imapflow';
 import { type AccountRow, type MailboxRow, mailboxesOf, upsertMailbox } from '../../db/accounts.ts';
 import type { Archive } from '../archive/archive.ts';
+import { pushFlagChanges } from './flag-push.ts';
 import { type FolderProgress, syncFolder } from './folder-sync.ts';
 import { classifyImapError, connectImap, SyncError } from './imap-connect.ts';
 
@@ -35,6 +36,8 @@ export class AccountSync {
   private stopped = false;
   private client: ImapFlow | null = null;
   private wake: (() => void) | null = null;
+  /** The person changed a read state here: write it to the server at the next chance. */
+  private flagsPending = false;
 
   constructor(
     private readonly archive: Archive,
@@ -43,6 +46,12 @@ export class AccountSync {
     private readonly options: AccountSyncOptions,
     private readonly hooks: AccountSyncHooks = {},
   ) {}
+
+  /** Read states changed here: a watching session writes them now, a one-shot pass before it reads. */
+  flagsChanged(): void {
+    this.flagsPending = true;
+    this.wake?.();
+  }
 
   stop(): void {
     this.stopped = true;
@@ -85,6 +94,9 @@ export class AccountSync {
     this.client = client;
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     try {
+      // Changes made here first: the folders' flags read next then already agree with them.
+      this.flagsPending = false;
+      await pushFlagChanges(client, this.archive, this.account.id);
       await this.pass(client);
       this.hooks.passDone?.();
       if (!this.options.watch) return;
@@ -138,6 +150,10 @@ export class AccountSync {
       this.wake = null;
       if (this.stopped) return;
       if (woke === 'closed') throw new SyncError('connection-failed', 'the server closed the connection');
+      if (this.flagsPending) {
+        this.flagsPending = false;
+        await pushFlagChanges(client, this.archive, this.account.id);
+      }
       if (pending) {
         pending = false;
         const row = inbox();

@@ -90,6 +90,11 @@ export class SyncService {
     for (const sync of this.running.values()) sync.stop();
   }
 
+  /** Read states of this account's messages changed here: its running sync writes them back. */
+  flagsChanged(accountId: number): void {
+    this.running.get(accountId)?.flagsChanged();
+  }
+
   stopAccount(accountId: number): void {
     this.running.get(accountId)?.stop();
   }
