@@ -1,11 +1,15 @@
-import { useEffect, useState } from 'react';
+import { type CSSProperties, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { AccountsPanel } from './components/AccountsPanel.tsx';
 import { InspectPanel } from './components/InspectPanel.tsx';
 import { MessageList } from './components/MessageList.tsx';
+import { ProgressBar } from './components/ProgressBar.tsx';
 import { Reader } from './components/Reader.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
+import { Splitter } from './components/Splitter.tsx';
+import { SyncStatusLine } from './components/SyncStatusLine.tsx';
 import { LANGUAGES } from './i18n/index.ts';
+import { usePaneWidths } from './layout/use-pane-widths.ts';
 import { useAppStore } from './store/app-store.ts';
 import { useMailStore } from './store/mail-store.ts';
 
@@ -36,6 +40,9 @@ export function App() {
   const connected = useAppStore((s) => s.connected);
   const info = useAppStore((s) => s.info);
   const setDemo = useAppStore((s) => s.setDemo);
+  const demoOpening = useAppStore((s) => s.demoOpening);
+  const demoError = useAppStore((s) => s.demoError);
+  const panes = usePaneWidths();
   /** Into the demo archive or back: the list starts again from all mailboxes. */
   const switchDemo = async (open: boolean) => {
     await setDemo(open);
@@ -43,6 +50,12 @@ export function App() {
   };
   const [screen, setScreen] = useState<Screen>('mail');
   useListKeys(screen === 'mail');
+  const welcome = screen === 'mail' && info?.empty && !info.demo;
+  const threePanes = screen === 'mail' && !welcome;
+  const widths = {
+    '--sidebar-width': `${panes.widths.sidebar}px`,
+    '--list-width': `${panes.widths.list}px`,
+  } as CSSProperties;
   useEffect(() => {
     if (!bridge) return;
     useMailStore.getState().attach(bridge);
@@ -75,9 +88,14 @@ export function App() {
       {info?.demo && (
         <p className="banner banner-warn demo-banner" role="status">
           {t('demo.banner')}{' '}
-          <button type="button" onClick={() => void switchDemo(false)}>
+          <button type="button" disabled={demoOpening !== null} onClick={() => void switchDemo(false)}>
             {t('demo.close')}
           </button>
+        </p>
+      )}
+      {demoError && (
+        <p className="banner banner-danger" role="alert">
+          {t(demoError.open ? 'demo.failed' : 'demo.closeFailed')}
         </p>
       )}
       {!connected && (
@@ -88,27 +106,59 @@ export function App() {
       {!bridge ? (
         <p className="banner banner-warn">{t('app.noToken')}</p>
       ) : (
-        <div className="panes">
-          <Sidebar onAccounts={() => setScreen('accounts')} onInspect={() => setScreen('inspect')} />
-          {screen === 'mail' && info?.empty && !info.demo && (
+        <div className={threePanes ? 'panes panes-three' : 'panes panes-two'} style={widths}>
+          <Sidebar
+            id="pane-sidebar"
+            onAccounts={() => setScreen('accounts')}
+            onInspect={() => setScreen('inspect')}
+          />
+          <Splitter
+            label={t('layout.resizeSidebar')}
+            controls="pane-sidebar"
+            range={panes.ranges.sidebar}
+            onChange={(width, keep) => panes.set('sidebar', width, keep)}
+            onReset={panes.reset}
+          />
+          {welcome && (
             <main className="wide-pane">
               <section className="card welcome" data-testid="welcome">
                 <h2>{t('welcome.title')}</h2>
                 <p>{t('welcome.text')}</p>
-                <div className="form-actions">
-                  <button type="button" className="primary" onClick={() => setScreen('accounts')}>
-                    {t('welcome.add')}
-                  </button>
-                  <button type="button" onClick={() => void switchDemo(true)}>
-                    {t('welcome.demo')}
-                  </button>
-                </div>
+                {demoOpening ? (
+                  <div className="demo-opening" role="status" data-testid="demo-opening">
+                    {/* Moving from the first moment; measured once the core reports its first step. */}
+                    <ProgressBar
+                      label={t('demo.preparing')}
+                      value={demoOpening.done}
+                      max={demoOpening.done > 0 ? demoOpening.total : null}
+                    />
+                    <p>{t('demo.preparing')}</p>
+                  </div>
+                ) : (
+                  <div className="form-actions">
+                    <button type="button" className="primary" onClick={() => setScreen('accounts')}>
+                      {t('welcome.add')}
+                    </button>
+                    <button type="button" onClick={() => void switchDemo(true)}>
+                      {t('welcome.demo')}
+                    </button>
+                  </div>
+                )}
               </section>
             </main>
           )}
-          {screen === 'mail' && !(info?.empty && !info.demo) && (
+          {threePanes && (
             <>
-              <MessageList />
+              <div id="pane-list" className="list-slot">
+                <MessageList />
+              </div>
+              <Splitter
+                label={t('layout.resizeList')}
+                controls="pane-list"
+                range={panes.ranges.list}
+                onChange={(width, keep) => panes.set('list', width, keep)}
+                onReset={panes.reset}
+              />
               <main className="reader-pane">
                 <Reader />
               </main>
@@ -127,13 +177,14 @@ export function App() {
           {screen === 'inspect' && (
             <main className="wide-pane">
               <button type="button" className="link" onClick={() => setScreen('mail')}>
-                ←
+                ← {t('inspect.back')}
               </button>
               <InspectPanel />
             </main>
           )}
         </div>
       )}
+      <SyncStatusLine />
     </div>
   );
 }

@@ -3,11 +3,12 @@
  * core's instant layer: correspondents, subjects, mailboxes, saved searches), the filters it
  * understood as removable chips, quick filters, sort, saving the search, and the help.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Suggestion } from '../../../main/api/contract.ts';
 import { useAppStore } from '../store/app-store.ts';
 import { useMailStore } from '../store/mail-store.ts';
+import { SearchHelp } from './SearchHelp.tsx';
 
 const QUICK = [
   { key: 'attachments', op: 'has:allegato' },
@@ -37,6 +38,13 @@ export function SearchBar() {
   const [suggestions, setSuggestions] = useState<Suggestion[]>([]);
   const [active, setActive] = useState(-1);
   const [help, setHelp] = useState(false);
+  const bar = useRef<HTMLDivElement>(null);
+  const helpButton = useRef<HTMLButtonElement>(null);
+  const helpId = useId();
+  const closeHelp = useCallback((refocus: boolean) => {
+    setHelp(false);
+    if (refocus) helpButton.current?.focus();
+  }, []);
   const [saveError, setSaveError] = useState<string | null>(null);
   const input = useRef<HTMLInputElement>(null);
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -79,7 +87,7 @@ export function SearchBar() {
   };
 
   return (
-    <div className="search-bar">
+    <div className="search-bar" ref={bar}>
       <div className="search-row">
         <input
           ref={input}
@@ -118,8 +126,10 @@ export function SearchBar() {
         />
         <button
           type="button"
+          ref={helpButton}
           className="search-help-button"
           aria-expanded={help}
+          aria-controls={help ? helpId : undefined}
           title={t('search.help')}
           onClick={() => setHelp((h) => !h)}
         >
@@ -152,7 +162,7 @@ export function SearchBar() {
           ))}
         </div>
       )}
-      {help && <SearchHelp />}
+      {help && <SearchHelp id={helpId} anchor={bar} onClose={closeHelp} />}
       {text.trim() && (
         <div className="search-tools" data-testid="search-tools">
           <span className="muted">{t('search.results', { count: total })}</span>
@@ -197,40 +207,6 @@ export function SearchBar() {
           {saveError && <span className="error">{saveError}</span>}
         </div>
       )}
-    </div>
-  );
-}
-
-function SearchHelp() {
-  const { t } = useTranslation();
-  const rows = [
-    'words',
-    'phrase',
-    'prefix',
-    'from',
-    'to',
-    'subject',
-    'mailbox',
-    'folder',
-    'dates',
-    'has',
-    'is',
-    'kind',
-    'domain',
-  ];
-  return (
-    <div className="search-help" role="note" data-testid="search-help">
-      <p>{t('search.helpIntro')}</p>
-      <dl>
-        {rows.map((r) => (
-          <div key={r}>
-            <dt>
-              <code>{t(`search.syntax.${r}.example`)}</code>
-            </dt>
-            <dd>{t(`search.syntax.${r}.meaning`)}</dd>
-          </div>
-        ))}
-      </dl>
     </div>
   );
 }

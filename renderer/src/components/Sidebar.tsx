@@ -1,5 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import type { ViewRef } from '../../../main/api/contract.ts';
+import { folderName } from '../folder-name.ts';
+import { formatNumber } from '../format.ts';
 import { useMailStore } from '../store/mail-store.ts';
 
 function same(a: ViewRef, b: ViewRef): boolean {
@@ -22,12 +24,20 @@ function NavItem({
   return (
     <button type="button" className={active ? 'nav-item active' : 'nav-item'} onClick={onClick}>
       <span>{label}</span>
-      {count > 0 && <span className="count">{count.toLocaleString('it-IT')}</span>}
+      {count > 0 && <span className="count">{formatNumber(count)}</span>}
     </button>
   );
 }
 
-export function Sidebar({ onAccounts, onInspect }: { onAccounts: () => void; onInspect: () => void }) {
+export function Sidebar({
+  id,
+  onAccounts,
+  onInspect,
+}: {
+  id?: string;
+  onAccounts: () => void;
+  onInspect: () => void;
+}) {
   const { t, i18n } = useTranslation();
   const smart = useMailStore((s) => s.smart);
   const mailboxes = useMailStore((s) => s.mailboxes);
@@ -39,9 +49,8 @@ export function Sidebar({ onAccounts, onInspect }: { onAccounts: () => void; onI
   const setSort = useMailStore((s) => s.setSort);
   const removeSearch = useMailStore((s) => s.removeSearch);
   const accounts = [...new Set(mailboxes.map((m) => m.email))];
-  const folderName = (path: string, name: string) => (i18n.exists(`nav.${path}`) ? t(`nav.${path}`) : name);
   return (
-    <nav className="sidebar" aria-label={t('nav.views')}>
+    <nav id={id} className="sidebar" aria-label={t('nav.views')}>
       <ul className="nav-list">
         {smart.map((v) => {
           const ref: ViewRef = { kind: 'smart', view: v.view };
@@ -97,7 +106,7 @@ export function Sidebar({ onAccounts, onInspect }: { onAccounts: () => void; onI
                 return (
                   <li key={m.id}>
                     <NavItem
-                      label={folderName(m.path, m.name)}
+                      label={folderName(t, i18n, m.path, m.name)}
                       count={m.messageCount}
                       active={same(view, ref)}
                       onClick={() => void setView(ref)}
