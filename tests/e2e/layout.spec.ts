@@ -71,6 +71,9 @@ const CONTAINERS = [
   '.details-head',
   '.topbar',
   '.nav-item',
+  // The names of views and folders: wrapped in a narrow sidebar, never cut.
+  '.nav-item > span',
+  '.nav-account h4',
   '.search-row',
 ];
 
