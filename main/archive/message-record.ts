@@ -46,6 +46,17 @@ const MAX_BODY_CHARS = 200_000;
 const MAX_ATTACHMENT_CHARS = 1_000_000;
 
 /**
+ * What search indexes of a message's attachments: their names, then their text (bounded). Built
+ * at ingest with the names alone, again when the text queue has read the text.
+ */
+export function attachmentSearchText(
+  filenames: readonly (string | null)[],
+  texts: readonly (string | null | undefined)[],
+): string {
+  return [...filenames, ...texts].filter(Boolean).join(' ').slice(0, MAX_ATTACHMENT_CHARS);
+}
+
+/**
  * @param own the message parsed as ordinary mail, for non-PEC messages (their own subject,
  * sender and attachments); the original of a PEC comes from its postacert.eml.
  * @param texts the text read from each attachment of the original, in order (extract/); missing
@@ -113,9 +124,9 @@ export function toMessageRecord(
       ...(original?.cc ?? []),
     ),
     body: (original?.text ?? '').slice(0, MAX_BODY_CHARS),
-    attachments: join(...files.map((a) => a.filename), ...texts.map((t) => t?.text)).slice(
-      0,
-      MAX_ATTACHMENT_CHARS,
+    attachments: attachmentSearchText(
+      files.map((a) => a.filename),
+      texts.map((t) => t?.text),
     ),
   };
   return {

@@ -1,11 +1,17 @@
 import type { SyncProgress } from '../../api/contract.ts';
+import type { Archive } from '../../archive/archive.ts';
 import { SyncService } from '../../sync/sync-service.ts';
 import { openArchive, openSecrets } from '../archive-access.ts';
 import { type CliCommand, type CliIo, parseCommandArgs } from '../command.ts';
 
+/** How long `sync` waits for attachment text after the messages are archived. */
+const TEXT_WAIT_MINUTES = 10;
+
 const HELP = `Usage: pecdesk [--archive DIR] sync [--watch] [--quiet]
 
 Archives every message of every account's folders: the first time all of them, then what is new.
+Then waits (up to ${TEXT_WAIT_MINUTES} minutes) until the text of the new attachments is read, so that
+the archive is searchable when it returns; what is left is read the next time the archive is opened.
 Exits 0 when every account is in sync, 1 when any failed (the others are synced all the same).
   --watch   keep going: IDLE on INBOX for new messages, other folders every few minutes (Ctrl+C stops)
   --quiet   no progress output
@@ -31,6 +37,32 @@ function progressPrinter(io: CliIo) {
   };
 }
 
+/** Waits for the attachment text of what was archived, with a progress line. */
+async function waitForText(archive: Archive, io: CliIo, quiet: boolean, signal: AbortSignal) {
+  let lastDraw = 0;
+  let announced = false;
+  const left = await archive.drainText(
+    TEXT_WAIT_MINUTES * 60_000,
+    (done, total) => {
+      if (quiet) return;
+      if (!announced) {
+        announced = true;
+        if (!io.isTerminal) io.err(`Reading the text of the attachments of ${total} messages...\n`);
+      }
+      const now = Date.now();
+      if (io.isTerminal && (now - lastDraw >= 100 || done >= total)) {
+        lastDraw = now;
+        io.err(`\r\x1b[KAttachment text: ${done}/${total} messages${done >= total ? '\n' : ''}`);
+      }
+    },
+    signal,
+  );
+  if (left > 0 && !quiet)
+    io.err(
+      `${io.isTerminal ? '\n' : ''}The attachment text of ${left} messages is not read yet: it is read the next time the archive is opened (pecdesk sync, or the app).\n`,
+    );
+}
+
 export const syncCommand: CliCommand = {
   name: 'sync',
   usage: 'sync [--watch]',
@@ -54,10 +86,16 @@ export const syncCommand: CliCommand = {
         if (s.state === 'error') io.err(`${s.email}: ${s.errorCode}: ${s.error}\n`);
       });
       const service = new SyncService(archive, secrets, events);
-      const stop = () => service.stop();
+      // Ctrl+C stops the sync, or the wait for attachment text after it.
+      const stopping = new AbortController();
+      const stop = () => {
+        stopping.abort();
+        service.stop();
+      };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
       const results = await service.syncAll(Boolean(values.watch));
+      if (!stopping.signal.aborted) await waitForText(archive, io, Boolean(values.quiet), stopping.signal);
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
       if (results.length === 0) {

@@ -9,7 +9,8 @@ import { type AttachmentFile, decodeText, detectFormat, markupText, unsignedName
 import { unwrapP7m } from './p7m.ts';
 import { pdfText } from './pdf.ts';
 
-export type TextStatus = 'ok' | 'empty' | 'unsupported' | 'failed';
+/** pending: archived, not read yet (the archive's text queue reads it after ingest). */
+export type TextStatus = 'pending' | 'ok' | 'empty' | 'unsupported' | 'failed';
 
 export interface ExtractedText {
   text: string;

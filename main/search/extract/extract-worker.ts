@@ -1,13 +1,56 @@
 /**
- * Worker-thread entry of the text extractor (extractor.ts): reads attachments one at a time, so a
- * slow or hostile file stalls only this thread, and its owner can terminate it.
+ * Child-process entry of the text extractor (extractor.ts): reads attachments one at a time, so a
+ * slow or hostile file stalls only this process, and its owner can kill it.
+ *
+ * The memory cap is enforced from inside, by a watchdog thread: V8's heap limit does not count the
+ * ArrayBuffers pdf.js inflates streams into (a 1.5 MB PDF inflating to 1 GiB took 2.8 GB), and the
+ * main thread cannot watch itself while it is inside a long synchronous decode. The watchdog thread
+ * has its own event loop; it reads the process's resident memory and kills the whole process the
+ * moment it goes over the cap, leaving a marker on stderr so the parent can say why. It also ends
+ * the process when the parent is gone (killed), so no extractor outlives the app.
  */
-import { parentPort } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import { extractAttachmentText } from './attachment-text.ts';
 import type { WorkerRequest, WorkerResponse } from './extractor.ts';
+import { MEMORY_MARKER } from './memory-marker.ts';
 
-parentPort?.on('message', async (request: WorkerRequest) => {
+/** Evaluated in the watchdog thread (CommonJS, no imports of ours). */
+const WATCHDOG = `
+const { workerData } = require('node:worker_threads');
+const { writeSync } = require('node:fs');
+const { maxRss, parentPid, marker, pollMs } = workerData;
+const die = () => process.kill(process.pid, 'SIGKILL');
+let ticks = 0;
+setInterval(() => {
+  if (process.memoryUsage.rss() > maxRss) {
+    try { writeSync(2, marker); } catch {}
+    die();
+  }
+  if (++ticks % 25 === 0) {
+    try { process.kill(parentPid, 0); } catch (error) { if (error.code === 'ESRCH') die(); }
+  }
+}, pollMs);
+`;
+
+const maxRssMb = Number(process.argv[2]);
+if (Number.isFinite(maxRssMb) && maxRssMb > 0) {
+  const watchdog = new Worker(WATCHDOG, {
+    eval: true,
+    workerData: {
+      maxRss: maxRssMb * 1024 * 1024,
+      parentPid: process.ppid,
+      marker: MEMORY_MARKER,
+      pollMs: 10,
+    },
+    resourceLimits: { maxOldGenerationSizeMb: 16 },
+  });
+  watchdog.unref();
+}
+
+process.on('message', async (request: WorkerRequest) => {
   const result = await extractAttachmentText(request.file, request.limits);
   const response: WorkerResponse = { id: request.id, result };
-  parentPort?.postMessage(response);
+  process.send?.(response);
 });
+// The parent closed the channel (it is closing, or it died): nothing more will be asked.
+process.on('disconnect', () => process.exit(0));

@@ -31,6 +31,22 @@ describe('attachment text', () => {
     expect((await extractAttachmentText(file('foto.jpg', 'xx', 'image/jpeg'))).status).toBe('unsupported');
   });
 
+  it('markup: scripts, styles, declarations and stray "<" in one linear pass', () => {
+    expect(
+      markupText(
+        '<?xml version="1.0"?><!DOCTYPE x><html><style>p{}</style><SCRIPT>var a="<b>";</SCRIPT><p>Ciao &egrave;</p>a < b',
+      ),
+    ).toBe('Ciao &egrave; a < b');
+    expect(markupText('testo <!-- mai chiuso <b>nascosto</b>')).toBe('testo');
+    expect(markupText('<![CDATA[a &amp; b]]> &amp; c')).toBe('a &amp; b & c');
+    // Each of these took seconds to minutes per MB with the old regular expressions.
+    for (const unit of ['<!--', '<?', '<!', '<', '<a ', '<script>', '<![CDATA[', '&#x']) {
+      const started = performance.now();
+      markupText(unit.repeat(Math.ceil((1024 * 1024) / unit.length)));
+      expect(performance.now() - started, unit).toBeLessThan(1_500);
+    }
+  });
+
   it('a signed .p7m, in DER or Base64, gives the text of the file signed', async () => {
     const xml = '<FatturaElettronica><Denominazione>Officine Zanardelli</Denominazione></FatturaElettronica>';
     const der = cmsSign(xml, testPki().providers.alfa, new Date(), false);
@@ -60,6 +76,10 @@ describe('attachment text', () => {
     const broken = await extractAttachmentText(file('rotto.pdf', '%PDF-1.4 rotto'));
     expect(broken.status).toBe('failed');
     expect(broken.error).toBeTruthy();
+    const budget = new TextExtractor();
+    const spent = await budget.extract(file('tardi.txt', 'x'), { deadline: Date.now() - 1 });
+    expect(spent).toMatchObject({ status: 'failed', error: expect.stringMatching(/time budget/) });
+    await budget.close();
     const extractor = new TextExtractor({ timeoutMs: 1 });
     const pdf = readFileSync(new URL('../../../node_modules/pdf-lib/package.json', import.meta.url));
     const slow = await extractor.extract(file('lento.txt', pdf));
