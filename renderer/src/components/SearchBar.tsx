@@ -103,9 +103,15 @@ export function SearchBar() {
             setDraft(value);
             void suggest(value);
             if (timer.current) clearTimeout(timer.current);
-            timer.current = setTimeout(() => void setText(value), 200);
+            timer.current = setTimeout(() => void setText(value, { typing: true }), 200);
           }}
-          onBlur={() => setTimeout(() => setSuggestions([]), 150)}
+          onBlur={() =>
+            setTimeout(() => {
+              // An answer still on its way must not open them again once the box is left.
+              asked.current++;
+              setSuggestions([]);
+            }, 150)
+          }
           onKeyDown={(e) => {
             if (e.key === 'ArrowDown' && suggestions.length > 0) {
               e.preventDefault();
@@ -131,7 +137,11 @@ export function SearchBar() {
           aria-expanded={help}
           aria-controls={help ? helpId : undefined}
           title={t('search.help')}
-          onClick={() => setHelp((h) => !h)}
+          onClick={() => {
+            asked.current++;
+            setSuggestions([]);
+            setHelp((h) => !h);
+          }}
         >
           ?
         </button>
