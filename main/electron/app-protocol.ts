@@ -24,6 +24,8 @@ export function createAppProtocolHandler(rendererDir: string): (request: Request
           'Content-Type': STATIC_CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
           'Content-Security-Policy': CONTENT_SECURITY_POLICY,
           'X-Content-Type-Options': 'nosniff',
+          // Inherited by the mail frame: no request it makes names the app's page.
+          'Referrer-Policy': 'no-referrer',
         },
       });
     } catch {

@@ -8,7 +8,7 @@ import { openCore } from '../core.ts';
 import { resolveArchiveDir } from '../paths.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { forwardEvents, wireIpc } from './ipc.ts';
-import { APP_ORIGIN, APP_SCHEME, hardenWebContents, windowOptions } from './security.ts';
+import { APP_ORIGIN, APP_SCHEME, denyAllPermissions, hardenWebContents, windowOptions } from './security.ts';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
@@ -30,8 +30,7 @@ async function start() {
   const archiveFlag = archiveArgument(process.argv);
   const core = await openCore({ archiveDir: resolveArchiveDir(archiveFlag) });
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
-  // No permission (camera, notifications from mail content, geolocation…) is ever granted to pages.
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, callback) => callback(false));
+  denyAllPermissions(session.defaultSession);
   wireIpc(ipcMain, core.registry);
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, shell));
 

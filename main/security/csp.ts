@@ -1,6 +1,7 @@
 /**
  * One Content-Security-Policy for the Electron window and the browser bridge. Mail HTML is shown in
- * a sandboxed srcdoc frame, which inherits this policy: no script, no remote image, no remote font.
+ * a sandboxed blob: frame (renderer/src/components/mail-frame.ts), which inherits this policy and
+ * adds its own: no script, no remote image until asked, no remote font.
  */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
@@ -11,8 +12,10 @@ export const CONTENT_SECURITY_POLICY = [
   "img-src 'self' data: blob: https: http:",
   "font-src 'self'",
   "connect-src 'self'",
-  "frame-src 'self' blob: data:",
-  "child-src 'self' blob: data:",
+  // The only frame is the mail's blob: document; nothing may navigate it to a data: page or a site.
+  'frame-src blob:',
+  // No workers, no other frames.
+  "child-src 'none'",
   "object-src 'none'",
   "base-uri 'none'",
   "form-action 'none'",

@@ -136,7 +136,11 @@ test('mail HTML runs no script, blocks remote images until asked, asks before op
   await frame.getByText('Agenzia delle Entrate').click();
   await expect.poll(() => dialogs.length).toBe(1);
   expect(dialogs[0]).toContain('https://www.agenziaentrate.gov.it/');
+  // A middle click asks too (it used to open a tab at once); tests/security covers every other way.
+  await frame.getByText('Agenzia delle Entrate').click({ button: 'middle' });
+  await expect.poll(() => dialogs.length).toBe(2);
   expect(popups).toHaveLength(0);
+  expect(page.context().pages()).toHaveLength(1);
   await page.getByRole('button', { name: 'Carica immagini' }).click();
   await expect(page.getByText('Le immagini esterne sono bloccate per proteggerti.')).toHaveCount(0);
 });

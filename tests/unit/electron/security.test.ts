@@ -69,9 +69,9 @@ describe('Electron window and IPC security', () => {
     expect(contents.send).toHaveBeenCalledTimes(1);
   });
 
-  it('blocks navigation and new windows; safe links go to the system browser', () => {
+  it('blocks navigation and new windows; confirmed safe links go to the system browser', () => {
     const handlers = new Map<string, (...a: unknown[]) => void>();
-    let openHandler: ((d: { url: string }) => { action: string }) | undefined;
+    let openHandler: ((d: { url: string; features: string }) => { action: string }) | undefined;
     const contents = {
       on: vi.fn((name: string, fn: (...a: unknown[]) => void) => handlers.set(name, fn)),
       setWindowOpenHandler: vi.fn((fn) => {
@@ -86,10 +86,13 @@ describe('Electron window and IPC security', () => {
     const inApp = { preventDefault: vi.fn() };
     handlers.get('will-navigate')!(inApp, 'app://pecdesk/index.html');
     expect(inApp.preventDefault).not.toHaveBeenCalled();
-    expect(openHandler!({ url: 'https://www.agid.gov.it/' })).toEqual({ action: 'deny' });
+    const confirmed = 'noopener,noreferrer';
+    expect(openHandler!({ url: 'https://www.agid.gov.it/', features: confirmed })).toEqual({
+      action: 'deny',
+    });
     expect(shell.openExternal).toHaveBeenCalledWith('https://www.agid.gov.it/');
-    expect(openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
-    expect(openHandler!({ url: 'javascript:alert(1)' })).toEqual({ action: 'deny' });
+    expect(openHandler!({ url: 'file:///etc/passwd', features: confirmed })).toEqual({ action: 'deny' });
+    expect(openHandler!({ url: 'javascript:alert(1)', features: confirmed })).toEqual({ action: 'deny' });
     expect(shell.openExternal).toHaveBeenCalledTimes(1);
   });
 
@@ -108,6 +111,8 @@ describe('Electron window and IPC security', () => {
     const ok = await handler(new Request('app://pecdesk/'));
     expect(ok.status).toBe(200);
     expect(ok.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(ok.headers.get('content-security-policy')).toContain('frame-src blob:;');
+    expect(ok.headers.get('referrer-policy')).toBe('no-referrer');
     expect((await handler(new Request('app://pecdesk/%2e%2e/%2e%2e/etc/passwd'))).status).toBe(404);
     expect((await handler(new Request('app://other/index.html'))).status).toBe(404);
   });
