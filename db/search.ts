@@ -28,6 +28,24 @@ import {
  */
 export const SEARCH_VERSION = 2;
 
+/**
+ * The version of the search documents' facets (buildDoc): 2 added the original's sender to the
+ * sender-domain facet. Documents of an older version are rebuilt in the background
+ * (main/archive/archive.ts refreshSearchDocs).
+ */
+export const DOCS_VERSION = 2;
+
+/** Heads of list rows that have a document, after `afterHead`, in order: rebuild batches. */
+export function docHeadsAfter(db: Db, afterHead: number, limit: number): number[] {
+  return prepared(db, 'SELECT head_id FROM search_docs WHERE head_id > ? ORDER BY head_id LIMIT ?')
+    .pluck()
+    .all(afterHead, limit) as number[];
+}
+
+export function countDocHeadsAfter(db: Db, afterHead: number): number {
+  return prepared(db, 'SELECT count(*) FROM search_docs WHERE head_id > ?').pluck().get(afterHead) as number;
+}
+
 /** Every document carries it: a query of filters only matches it. */
 export const FACET_ALL = 'fall';
 
@@ -203,10 +221,32 @@ function domainFacets(address: string | null): string[] {
   return out;
 }
 
+const ADDRESS = /[^\s<>"',;:()]+@[^\s<>"',;:()]+/;
+
+/**
+ * Who sent a message, as the sender-domain filter reads it: the certified sender (daticert), the
+ * original's From, "Per conto di: …" in the envelope's From name; the envelope's own address only
+ * when it is not the provider's posta-certificata@. A notice without daticert (an SdI notice
+ * re-wrapped as an anomaly) is thus found by its real sender's domain.
+ */
+function senderAddresses(m: MemberRow): string[] {
+  const found = [
+    m.sender,
+    ADDRESS.exec(m.originalFrom ?? '')?.[0],
+    ADDRESS.exec(m.fromName ?? '')?.[0],
+    m.fromAddress && !m.fromAddress.startsWith('posta-certificata@') ? m.fromAddress : null,
+  ];
+  return [...new Set(found.filter((a): a is string => Boolean(a)).map((a) => a.toLowerCase()))];
+}
+
 interface MemberRow {
   id: number;
   kind: string;
   sender: string | null;
+  /** The original's From (postacert.eml, or the message itself) and the envelope's From name. */
+  originalFrom: string | null;
+  fromName: string | null;
+  fromAddress: string | null;
   hasAttachments: number;
   subject: string | null;
   senderText: string | null;
@@ -273,7 +313,8 @@ function buildDoc(db: Db, headId: number): void {
   if (!head) return;
   const members = prepared(
     db,
-    `SELECT m.id, m.kind, coalesce(m.certified_sender, m.from_address) AS sender, m.has_attachments AS hasAttachments,
+    `SELECT m.id, m.kind, m.certified_sender AS sender, m.original_from AS originalFrom, m.from_name AS fromName,
+              m.from_address AS fromAddress, m.has_attachments AS hasAttachments,
               x.subject, x.sender AS senderText, x.recipients, x.body, x.attachments
        FROM messages m LEFT JOIN message_text x ON x.message_id = m.id
        WHERE ${head.threadId ? 'm.thread_id = ?' : 'm.id = ?'} ORDER BY m.id = ? DESC, m.id`,
@@ -285,7 +326,7 @@ function buildDoc(db: Db, headId: number): void {
   for (const m of members) {
     facets.add(facet.kind(m.kind));
     if (m.hasAttachments) facets.add(facet.attachment);
-    for (const d of domainFacets(m.sender)) facets.add(d);
+    for (const address of senderAddresses(m)) for (const d of domainFacets(address)) facets.add(d);
   }
   if (head.failed) facets.add(facet.state('failed'));
   if (head.delivered) facets.add(facet.state('delivered'));

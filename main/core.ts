@@ -69,7 +69,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
           if (services.archive === opened) console.error(`suggestions index stopped: ${error.message}`);
         });
       }, 1_000).unref();
-      // In the background: the app is usable at once, search completes as the index fills.
+      // In the background: the app is usable at once; delivery states made by older rules are
+      // recomputed, then search completes as the index fills.
       void opened
         .reconcileThreads()
         .then((n) => {
@@ -77,6 +78,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
             events.emit('archive.changed', { created: 0, threads: [] });
           return opened.backfillSearchIndex((done, total) => events.emit('search.backfill', { done, total }));
         })
+        .then(async (n) => n + (await opened.refreshSearchDocs()))
         .then((n) => {
           if (n > 0) events.emit('archive.changed', { created: 0, threads: [] });
         })

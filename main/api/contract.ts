@@ -95,6 +95,8 @@ export const argSchemas = {
       sort: z.enum(['date', 'relevance']).default('date'),
       offset: z.number().int().min(0),
       limit: z.number().int().min(0).max(500),
+      /** The search box while typing: its last word is a prefix ("fattu" finds "fattura"). */
+      prefixLast: z.boolean().optional(),
     })
     .strict(),
   'search.suggest': z

@@ -164,8 +164,8 @@ export function createHandlers(core: CoreServices): Handlers {
       const page = listView(db, view, offset, limit);
       return offset === 0 ? { ...page, messageTotal: countViewMessages(db, view) } : page;
     },
-    'search.query': async ({ text, sort, offset, limit }) =>
-      runSearch(need(core.archive, 'archive').db, { text, sort, offset, limit }),
+    'search.query': async ({ text, sort, offset, limit, prefixLast }) =>
+      runSearch(need(core.archive, 'archive').db, { text, sort, offset, limit, prefixLast: prefixLast ?? false }),
     'search.suggest': async ({ text, limit, kinds }) => ({
       suggestions: (await need(core.archive, 'archive').instant()).suggest(text, limit, kinds),
     }),

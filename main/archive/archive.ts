@@ -9,6 +9,7 @@
 import { join } from 'node:path';
 import { type Db, openDatabase } from '../../db/database.ts';
 import {
+  countMessages,
   findMessageIdsByHash,
   insertMessage,
   type Location,
@@ -20,8 +21,11 @@ import {
 } from '../../db/messages.ts';
 import { deleteMeta, getMeta, setMeta } from '../../db/meta.ts';
 import {
+  countDocHeadsAfter,
   countHeadsWithoutDoc,
   countStaleText,
+  DOCS_VERSION,
+  docHeadsAfter,
   emptySearchText,
   headsWithoutDoc,
   rebuildDocs,
@@ -93,6 +97,7 @@ export class Archive {
     private readonly options: ArchiveOptions,
   ) {
     this.db = openDatabase(join(dir, 'archive.db'));
+    markCurrentIfEmpty(this.db);
     this.objects = new ObjectStore(join(dir, 'objects'));
     this.ownsExtractor = !options.extractor;
     this.extractor = options.extractor ?? new TextExtractor();
@@ -374,6 +379,34 @@ export class Archive {
     return done;
   }
 
+  /**
+   * Search documents built by an older version of their facets (db/search.ts DOCS_VERSION) are
+   * rebuilt once, in batches that give the app back between them; resumable like reconcileThreads.
+   */
+  async refreshSearchDocs(onProgress: (done: number, total: number) => void = () => {}): Promise<number> {
+    if (Number(getMeta(this.db, 'docs_version') ?? 0) >= DOCS_VERSION) return 0;
+    let after = Number(getMeta(this.db, 'docs_progress') ?? 0);
+    const total = countDocHeadsAfter(this.db, after);
+    let done = 0;
+    for (;;) {
+      const heads = docHeadsAfter(this.db, after, 500);
+      if (heads.length === 0) break;
+      this.db.$client.transaction(() => {
+        rebuildDocs(this.db, heads);
+        setMeta(this.db, 'docs_progress', String(heads.at(-1)));
+      })();
+      after = heads.at(-1)!;
+      done += heads.length;
+      onProgress(done, total);
+      await new Promise((r) => setImmediate(r));
+    }
+    this.db.$client.transaction(() => {
+      setMeta(this.db, 'docs_version', String(DOCS_VERSION));
+      deleteMeta(this.db, 'docs_progress');
+    })();
+    return done;
+  }
+
   private recompute(threadId: number): void {
     const members: ThreadMember[] = threadMembers(this.db, threadId).map((m) => ({
       id: m.id,
@@ -392,6 +425,19 @@ export class Archive {
     }));
     saveThreadSummary(this.db, threadId, reconcile(members));
   }
+}
+
+/**
+ * A new, empty archive is made by today's rules: nothing to recompute or rebuild later. (An
+ * archive of an older version has messages and no marks, so its upgrade runs once.)
+ */
+function markCurrentIfEmpty(db: Db): void {
+  if (countMessages(db) > 0) return;
+  db.$client.transaction(() => {
+    if (getMeta(db, 'reconcile_version') === undefined)
+      setMeta(db, 'reconcile_version', String(RECONCILE_VERSION));
+    if (getMeta(db, 'docs_version') === undefined) setMeta(db, 'docs_version', String(DOCS_VERSION));
+  })();
 }
 
 async function mapLimit<T, R>(list: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {

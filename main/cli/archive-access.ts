@@ -29,6 +29,7 @@ export async function openArchive(ctx: CliContext, io: CliIo, mustExist = false)
   // What the CLI prints must follow today's rules: an archive reconciled by an older version is
   // brought up to date first (once; seconds even for an office's archive).
   await archive.reconcileThreads();
+  await archive.refreshSearchDocs();
   return { archive, events, close: () => archive.close() };
 }
 

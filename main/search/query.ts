@@ -251,11 +251,22 @@ function filterOf(op: string, value: string): Partial<SearchFilters> | null {
   }
 }
 
-export function parseQuery(input: string): ParsedQuery {
+export interface ParseOptions {
+  /**
+   * The person is typing: a last word not yet followed by a space is a prefix, so "fattu" finds
+   * "fattura" as it is typed instead of nothing. The CLI and saved searches search exact words.
+   */
+  prefixLast?: boolean;
+}
+
+export function parseQuery(input: string, options: ParseOptions = {}): ParsedQuery {
   const terms: Term[] = [];
   const filters: SearchFilters = {};
   const chips: FilterChip[] = [];
-  for (const t of tokens(input.slice(0, MAX_QUERY))) {
+  const text0 = input.slice(0, MAX_QUERY);
+  const all = tokens(text0);
+  const typingLast = options.prefixLast && !/\s$/.test(text0) ? all.at(-1) : undefined;
+  for (const t of all) {
     const op = t.op;
     const filter = op ? filterOf(op, t.value) : null;
     if (filter) {
@@ -275,10 +286,14 @@ export function parseQuery(input: string): ParsedQuery {
       if (phrase) terms.push({ text: phrase, kind: 'phrase', field });
       continue;
     }
-    const prefix = text.endsWith('*');
+    const starred = text.endsWith('*');
     const parts = words(text);
     parts.forEach((w, i) => {
-      terms.push({ text: w, kind: prefix && i === parts.length - 1 ? 'prefix' : 'word', field });
+      const last = i === parts.length - 1;
+      // One typed letter is not a prefix yet: it would match half the index (FTS5 prefix
+      // indexes start at two letters).
+      const typing = t === typingLast && w.length >= 2;
+      terms.push({ text: w, kind: last && (starred || typing) ? 'prefix' : 'word', field });
     });
   }
   return { terms: terms.slice(0, MAX_TERMS), filters, chips };

@@ -46,6 +46,8 @@ export interface SearchRequest {
   sort: 'date' | 'relevance';
   offset: number;
   limit: number;
+  /** As typed in the search box: the last word is a prefix until a space follows it. */
+  prefixLast?: boolean;
 }
 
 const quoteToken = (t: string) => `"${t}"`;
@@ -98,7 +100,7 @@ function marks(
 }
 
 export function runSearch(db: Db, request: SearchRequest): SearchResult {
-  const query = parseQuery(request.text);
+  const query = parseQuery(request.text, { prefixLast: request.prefixLast ?? false });
   const page = searchDocs(db, planSearch(db, query, request));
   return {
     total: page.total,

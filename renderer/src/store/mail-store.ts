@@ -25,6 +25,8 @@ interface MailState {
   view: ViewRef;
   /** The search typed (main/search/query.ts language); empty = the chosen view. */
   text: string;
+  /** The text is being typed (not a saved search or a chip): its last word is a prefix. */
+  typing: boolean;
   sort: 'date' | 'relevance';
   /** Filters understood in the text, shown as chips. */
   chips: FilterChip[];
@@ -34,6 +36,8 @@ interface MailState {
   smart: ViewCount[];
   mailboxes: MailboxEntry[];
   total: number;
+  /** The messages the view's rows hold (receipts included), for "22 messaggi in 20 conversazioni". */
+  messageTotal: number | null;
   pages: Map<number, Row[]>;
   /** Bumped when the list must be reloaded (new view, archive changed). */
   generation: number;
@@ -44,7 +48,8 @@ interface MailState {
   attach(bridge: PecDeskBridge): void;
   refresh(): Promise<void>;
   setView(view: ViewRef): Promise<void>;
-  setText(text: string): Promise<void>;
+  /** `typing`: from the search box as typed, so its last word is a prefix until a space follows. */
+  setText(text: string, options?: { typing?: boolean }): Promise<void>;
   setSort(sort: 'date' | 'relevance'): Promise<void>;
   saveSearch(name: string): Promise<string | null>;
   removeSearch(id: number): Promise<void>;
@@ -52,6 +57,8 @@ interface MailState {
   rowAt(index: number): Row | undefined;
   select(index: number): void;
   openMessage(id: number): Promise<void>;
+  /** Read or unread: the row's boldness follows at once, the server is told by the core. */
+  setSeen(id: number, seen: boolean): Promise<string | null>;
 }
 
 const loading = new Set<string>();
@@ -60,6 +67,7 @@ export const useMailStore = create<MailState>((set, get) => ({
   bridge: null,
   view: { kind: 'smart', view: 'all' },
   text: '',
+  typing: false,
   sort: 'date',
   chips: [],
   rankedNewest: null,
@@ -67,6 +75,7 @@ export const useMailStore = create<MailState>((set, get) => ({
   smart: [],
   mailboxes: [],
   total: 0,
+  messageTotal: null,
   pages: new Map(),
   generation: 0,
   selectedIndex: null,
@@ -99,24 +108,34 @@ export const useMailStore = create<MailState>((set, get) => ({
       open: null,
       pages: new Map(),
       total: 0,
+      messageTotal: null,
     });
     set((s) => ({ generation: s.generation + 1 }));
     await get().ensurePage(0);
   },
-  async setText(text) {
+  async setText(text, options = {}) {
     set((s) => ({
       text,
+      typing: options.typing ?? false,
       chips: text.trim() ? s.chips : [],
       rankedNewest: null,
       selectedIndex: null,
       pages: new Map(),
       total: 0,
+      messageTotal: null,
       generation: s.generation + 1,
     }));
     await get().ensurePage(0);
   },
   async setSort(sort) {
-    set((s) => ({ sort, selectedIndex: null, pages: new Map(), total: 0, generation: s.generation + 1 }));
+    set((s) => ({
+      sort,
+      selectedIndex: null,
+      pages: new Map(),
+      total: 0,
+      messageTotal: null,
+      generation: s.generation + 1,
+    }));
     await get().ensurePage(0);
   },
   async saveSearch(name) {
@@ -136,7 +155,7 @@ export const useMailStore = create<MailState>((set, get) => ({
     if (saved.ok) set({ saved: saved.value });
   },
   async ensurePage(page) {
-    const { bridge, view, pages, generation, text, sort } = get();
+    const { bridge, view, pages, generation, text, sort, typing } = get();
     const key = `${generation}:${page}`;
     if (!bridge || pages.has(page) || loading.has(key)) return;
     loading.add(key);
@@ -144,7 +163,13 @@ export const useMailStore = create<MailState>((set, get) => ({
       // Typed words search the whole archive (FTS5); otherwise the list is the chosen view.
       const result = text.trim()
         ? await bridge
-            .call('search.query', { text, sort, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+            .call('search.query', {
+              text,
+              sort,
+              offset: page * PAGE_SIZE,
+              limit: PAGE_SIZE,
+              prefixLast: typing,
+            })
             .then((r) => {
               if (r.ok && get().generation === generation)
                 set({ chips: r.value.chips, rankedNewest: r.value.rankedNewest });
@@ -154,10 +179,15 @@ export const useMailStore = create<MailState>((set, get) => ({
             })
         : await bridge.call('messages.list', { view, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
       if (!result.ok || get().generation !== generation) return;
+      const messageTotal = 'messageTotal' in result.value ? result.value.messageTotal : undefined;
       set((s) => {
         const next = new Map(s.pages);
         next.set(page, result.value.rows);
-        return { pages: next, total: result.value.total };
+        return {
+          pages: next,
+          total: result.value.total,
+          ...(page === 0 ? { messageTotal: messageTotal ?? null } : {}),
+        };
       });
     } finally {
       loading.delete(key);
@@ -188,5 +218,28 @@ export const useMailStore = create<MailState>((set, get) => ({
     const result = await bridge.call('messages.get', { id });
     if (get().openId !== id) return;
     set(result.ok ? { open: result.value } : { open: null, openError: result.error.message });
+    // Opening a message reads it: its row stops being bold (and the server is told).
+    const row = [...get().pages.values()].flat().find((r) => r.id === id);
+    if (result.ok && row && !row.seen) await get().setSeen(id, true);
+  },
+  async setSeen(id, seen) {
+    const { bridge } = get();
+    if (!bridge) return null;
+    const result = await bridge.call('messages.setSeen', { id, seen });
+    if (!result.ok) return result.error.message;
+    set((s) => {
+      const pages = new Map(s.pages);
+      for (const [page, rows] of pages)
+        if (rows.some((r) => r.id === id))
+          pages.set(
+            page,
+            rows.map((r) => (r.id === id ? { ...r, seen: result.value.seen } : r)),
+          );
+      return { pages };
+    });
+    // "Da gestire" counts unread PEC: the sidebar follows.
+    const views = await bridge.call('views.list', {});
+    if (views.ok) set({ smart: views.value.smart, mailboxes: views.value.mailboxes });
+    return null;
   },
 }));
