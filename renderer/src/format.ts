@@ -99,7 +99,10 @@ export function formatBytes(n: number): string {
   return `${value.toLocaleString(BCP47[current], { maximumFractionDigits: value < 10 ? 1 : 0 })} ${units[unit]}`;
 }
 
-/** 1.234 (English 1,234). */
+/**
+ * 1.234 (English 1,234). Italian locale data leaves four-digit numbers ungrouped ("1234"); the
+ * UI's words (UI-ITALIANO.md) group them always.
+ */
 export function formatNumber(n: number): string {
-  return n.toLocaleString(BCP47[current]);
+  return n.toLocaleString(BCP47[current], { useGrouping: 'always' } as unknown as Intl.NumberFormatOptions);
 }

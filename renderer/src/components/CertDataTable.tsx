@@ -11,7 +11,7 @@ export function CertDataTable({ cert }: { cert: CertData }) {
     [
       t('cert.date'),
       cert.date?.iso
-        ? formatDateTime(cert.date.iso)
+        ? formatDateTime(cert.date.iso, { seconds: true })
         : cert.date
           ? `${cert.date.day} ${cert.date.time} (${cert.date.zone})`
           : null,
@@ -21,7 +21,10 @@ export function CertDataTable({ cert }: { cert: CertData }) {
     [t('cert.receiptType'), cert.receiptType ? t(`deliveryType.${cert.receiptType}`) : null],
     [t('cert.deliveryAddress'), cert.deliveryAddress],
     [t('cert.takenOver'), cert.takenOver.length ? cert.takenOver.join(', ') : null],
-    [t('cert.error'), cert.error !== 'nessuno' ? cert.error : null],
+    [
+      t('cert.error'),
+      cert.error !== 'nessuno' ? t(`certError.${cert.error}`, { defaultValue: cert.error }) : null,
+    ],
     [t('cert.errorDetail'), cert.errorDetail],
   ];
   return (
@@ -33,7 +36,7 @@ export function CertDataTable({ cert }: { cert: CertData }) {
           .map(([k, v]) => (
             <div key={k} className="kv-row">
               <dt>{k}</dt>
-              <dd>{v}</dd>
+              <dd className="breakable">{v}</dd>
             </div>
           ))}
         <div className="kv-row">
@@ -41,7 +44,7 @@ export function CertDataTable({ cert }: { cert: CertData }) {
           <dd>
             <ul className="plain">
               {cert.recipients.map((r) => (
-                <li key={r.address}>
+                <li key={r.address} className="breakable">
                   {r.address} <span className="muted">({t(`cert.${r.type}`)})</span>
                 </li>
               ))}

@@ -1,7 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatListDate } from '../format.ts';
+import { formatListDate, formatNumber } from '../format.ts';
 import { PAGE_SIZE, useMailStore } from '../store/mail-store.ts';
 import { Marked } from './Marked.tsx';
 import { SearchBar } from './SearchBar.tsx';
@@ -28,6 +28,8 @@ function PaperClip() {
 export function MessageList() {
   const { t } = useTranslation();
   const total = useMailStore((s) => s.total);
+  const messageTotal = useMailStore((s) => s.messageTotal);
+  const view = useMailStore((s) => s.view);
   useMailStore((s) => s.pages);
   const selectedIndex = useMailStore((s) => s.selectedIndex);
   const rowAt = useMailStore((s) => s.rowAt);
@@ -62,9 +64,22 @@ export function MessageList() {
     if (selectedIndex !== null) virtualizer.scrollToIndex(selectedIndex, { align: 'auto' });
   }, [selectedIndex, virtualizer]);
 
+  // Rows of every mailbox say whose they are (an accountant's three clients); a folder's do not.
+  const showMailbox = searching || view.kind === 'smart';
   return (
     <div className="list-pane">
       <SearchBar />
+      {!searching && total > 0 && (
+        <p className="list-count muted" data-testid="list-count">
+          {messageTotal !== null && messageTotal > total
+            ? t('list.messagesIn', {
+                count: total,
+                formatted: formatNumber(total),
+                messages: formatNumber(messageTotal),
+              })
+            : t('list.conversations', { count: total, formatted: formatNumber(total) })}
+        </p>
+      )}
       {total === 0 ? (
         <div className="list-empty muted">{t('list.empty')}</div>
       ) : (
@@ -102,7 +117,19 @@ export function MessageList() {
                   {row ? (
                     <>
                       <div className="row-top">
+                        {!row.seen && row.direction !== 'sent' && (
+                          <span className="sr-only">{t('list.unread')}</span>
+                        )}
                         <span className="row-who">{row.correspondent ?? ''}</span>
+                        {showMailbox && row.mailbox && (
+                          <span
+                            className="row-mailbox"
+                            title={t('list.inMailbox', { mailbox: row.mailbox })}
+                            data-testid="row-mailbox"
+                          >
+                            {row.mailboxName ?? row.mailbox}
+                          </span>
+                        )}
                         <span className="row-date">{formatListDate(row.date, now, words)}</span>
                       </div>
                       <div className="row-bottom">
@@ -115,6 +142,7 @@ export function MessageList() {
                         </span>
                         {row.hasAttachments && <PaperClip />}
                         {(row.anomalyCount > 0 ||
+                          row.unverifiedCount > 0 ||
                           (row.signatureVerdict !== 'valid' && row.kind !== 'ordinary')) && (
                           <span
                             className="row-warn"
@@ -126,7 +154,8 @@ export function MessageList() {
                           </span>
                         )}
                         <StatusBadge row={row} />
-                        {row.direction !== 'sent' && row.kind !== 'ordinary' && (
+                        {/* Most rows are PEC received: a chip only for what is not (a receipt, an anomaly). */}
+                        {row.direction !== 'sent' && row.kind !== 'ordinary' && row.kind !== 'posta-certificata' && (
                           <span className="chip kind-chip">{t(`kind.${row.kind}`)}</span>
                         )}
                       </div>

@@ -50,3 +50,11 @@ describe('English formats, still in Europe/Rome', () => {
     expect(formatNumber(20003)).toBe('20,003');
   });
 });
+
+describe('numbers are always grouped', () => {
+  it('writes 1.234, not 1234', () => {
+    expect(formatNumber(1234)).toBe('1.234');
+    setFormatLocale('en');
+    expect(formatNumber(1234)).toBe('1,234');
+  });
+});
