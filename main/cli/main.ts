@@ -13,6 +13,7 @@ import { messagesCommand } from './commands/messages.ts';
 import { searchCommand } from './commands/search.ts';
 import { syncCommand } from './commands/sync.ts';
 import { threadCommand } from './commands/thread.ts';
+import { terminalText, tty } from './terminal-text.ts';
 
 const COMMANDS: CliCommand[] = [
   accountCommand,
@@ -67,7 +68,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     parsed = globalOptions(argv, io.env);
   } catch (error) {
-    io.err(`pecdesk: ${(error as Error).message}\n`);
+    io.err(`pecdesk: ${terminalText((error as Error).message)}\n`);
     return 2;
   }
   const { ctx } = parsed;
@@ -82,17 +83,17 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.err(`pecdesk: unknown command "${name}"\n\n${usage()}`);
+    io.err(tty`pecdesk: unknown command "${name}"\n\n` + usage());
     return 2;
   }
   try {
     return await command.run(rest, io, ctx);
   } catch (error) {
     if (error instanceof CliError) {
-      io.err(`pecdesk ${name}: ${error.message}\n`);
+      io.err(`pecdesk ${name}: ${terminalText(error.message)}\n`);
       return error.exitCode;
     }
-    io.err(`pecdesk ${name}: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    io.err(`pecdesk ${name}: unexpected error: ${terminalText((error as Error).stack ?? String(error))}\n`);
     return 1;
   }
 }

@@ -2,6 +2,7 @@ import { readCaFile } from '../../accounts/ca-pem.ts';
 import { PRESETS } from '../../accounts/presets.ts';
 import { archiveRegistry, callApi, openArchive, openSecrets } from '../archive-access.ts';
 import { type CliCommand, CliError, type CliIo, parseCommandArgs } from '../command.ts';
+import { jsonForTerminal, tty } from '../terminal-text.ts';
 
 const HELP = `Usage:
   pecdesk [--archive DIR] account add --email E [--preset P | --imap-host H --imap-port N]
@@ -60,12 +61,12 @@ export const accountCommand: CliCommand = {
       const opened = await openArchive(ctx, io);
       try {
         const rows = await callApi(archiveRegistry(opened), 'accounts.list', {});
-        if (v.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
+        if (v.json) io.out(`${jsonForTerminal(rows, 2)}\n`);
         else if (rows.length === 0) io.out('No accounts.\n');
         else {
           for (const a of rows) {
             io.out(
-              `${a.email}\t${a.imapHost}:${a.imapPort} (${a.security})\t${a.syncState}${a.lastError ? `\t${a.lastError}` : ''}\n`,
+              `${tty`${a.email}\t${a.imapHost}:${a.imapPort} (${a.security})\t${a.syncState}`}${a.lastError ? tty`\t${a.lastError}` : ''}\n`,
             );
           }
         }
@@ -94,7 +95,7 @@ export const accountCommand: CliCommand = {
       const registry = archiveRegistry(opened, await openSecrets(ctx, io));
       if (sub === 'remove') {
         const { removed } = await callApi(registry, 'accounts.remove', { email: v.email });
-        io.out(`Removed ${removed}. Its archived messages are kept.\n`);
+        io.out(tty`Removed ${removed}. Its archived messages are kept.\n`);
         return 0;
       }
       if (sub === 'password') {
@@ -103,7 +104,7 @@ export const accountCommand: CliCommand = {
           password: await password(io, v.email),
         });
         io.out(
-          `Password of ${row.email} stored for ${row.user} at ${row.imapHost}:${row.imapPort}. Run "pecdesk sync".\n`,
+          tty`Password of ${row.email} stored for ${row.user} at ${row.imapHost}:${row.imapPort}. Run "pecdesk sync".\n`,
         );
         return 0;
       }
@@ -119,7 +120,7 @@ export const accountCommand: CliCommand = {
         ...(v.name ? { displayName: v.name } : {}),
       });
       io.out(
-        `Added ${row.email} (${row.imapHost}:${row.imapPort}, ${row.security}). Run "pecdesk sync" to archive its messages.\n`,
+        tty`Added ${row.email} (${row.imapHost}:${row.imapPort}, ${row.security}). Run "pecdesk sync" to archive its messages.\n`,
       );
       return 0;
     } finally {

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { type InspectResult, inspectMessage } from '../../pec/inspect.ts';
 import { loadTrustAnchors } from '../../pec/trust-config.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
+import { jsonForTerminal } from '../terminal-text.ts';
 
 const HELP = `Usage: pecdesk inspect [--trust-anchor PEM]... FILE.eml [FILE.eml...]
 
@@ -45,7 +46,7 @@ export const inspectCommand: CliCommand = {
       results.push(toJson(file, await inspectMessage(raw, anchors ? { anchors } : {})));
     }
     const value = results.length === 1 ? results[0] : results;
-    io.out(`${parsed.values.compact ? JSON.stringify(value) : JSON.stringify(value, null, 2)}\n`);
+    io.out(`${parsed.values.compact ? jsonForTerminal(value) : jsonForTerminal(value, 2)}\n`);
     return 0;
   },
 };

@@ -2,6 +2,7 @@ import { listAccounts } from '../../../db/accounts.ts';
 import { listMessages } from '../../../db/messages.ts';
 import { openArchive } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
+import { jsonForTerminal, tty } from '../terminal-text.ts';
 
 const HELP = `Usage: pecdesk [--archive DIR] messages [--json] [--limit N]
 
@@ -35,10 +36,10 @@ export const messagesCommand: CliCommand = {
         date: m.date,
         threadId: m.threadId,
       }));
-      if (values.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      if (values.json) io.out(`${jsonForTerminal(rows, 2)}\n`);
       else
         for (const m of rows)
-          io.out(`${m.id}\t${m.date ?? ''}\t${m.kind}\t${m.mailbox ?? ''}\t${m.subject ?? ''}\n`);
+          io.out(tty`${m.id}\t${m.date ?? ''}\t${m.kind}\t${m.mailbox ?? ''}\t${m.subject ?? ''}\n`);
       return 0;
     } finally {
       close();

@@ -1,5 +1,6 @@
 import { archiveRegistry, callApi, openArchive } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
+import { jsonForTerminal, terminalLine } from '../terminal-text.ts';
 
 const HELP = `Usage: pecdesk [--archive DIR] search "QUERY" [--json] [--relevance] [--limit N] [--offset N]
 
@@ -63,7 +64,7 @@ export const searchCommand: CliCommand = {
           snippet: strip(h.snippet),
         }));
         io.out(
-          `${JSON.stringify({ total: result.total, filters: result.chips, rankedNewest: result.rankedNewest, hits }, null, 2)}\n`,
+          `${jsonForTerminal({ total: result.total, filters: result.chips, rankedNewest: result.rankedNewest, hits }, 2)}\n`,
         );
       } else {
         io.out(
@@ -108,7 +109,9 @@ function romeTime(iso: string): string {
 /** Columns padded to their widest cell; long cells cut so a row fits a terminal. */
 function table(head: string[], rows: string[][]): string {
   const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
-  const cells = [head, ...rows].map((r) => r.map((c, i) => cut(c.replace(/\s+/g, ' '), i >= 4 ? 40 : 24)));
+  const cells = [head, ...rows].map((r) =>
+    r.map((c, i) => cut(terminalLine(c).replace(/\s+/g, ' '), i >= 4 ? 40 : 24)),
+  );
   const widths = head.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   return `${cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n')}\n`;
 }

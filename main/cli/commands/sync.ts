@@ -3,6 +3,7 @@ import type { Archive } from '../../archive/archive.ts';
 import { SyncService } from '../../sync/sync-service.ts';
 import { openArchive, openSecrets } from '../archive-access.ts';
 import { type CliCommand, type CliIo, parseCommandArgs } from '../command.ts';
+import { tty } from '../terminal-text.ts';
 
 /** How long `sync` waits for attachment text after the messages are archived. */
 const TEXT_WAIT_MINUTES = 10;
@@ -18,7 +19,7 @@ Exits 0 when every account is in sync, 1 when any failed (the others are synced 
 `;
 
 /** A one-line progress bar on a terminal; a line per finished folder otherwise. */
-function progressPrinter(io: CliIo) {
+export function progressPrinter(io: CliIo) {
   let lastDraw = 0;
   return (p: SyncProgress) => {
     const finished = p.done >= p.total;
@@ -29,10 +30,10 @@ function progressPrinter(io: CliIo) {
       const width = 24;
       const filled = p.total > 0 ? Math.round((p.done / p.total) * width) : width;
       io.err(
-        `\r\x1b[K${p.email} ${p.folder} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${p.rate.toFixed(0)} msg/s${finished ? '\n' : ''}`,
+        `\r\x1b[K${tty`${p.email} ${p.folder}`} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${p.done}/${p.total} ${p.rate.toFixed(0)} msg/s${finished ? '\n' : ''}`,
       );
     } else if (finished && p.total > 0) {
-      io.err(`${p.email} ${p.folder}: ${p.done} messages (${p.rate.toFixed(0)} msg/s)\n`);
+      io.err(tty`${p.email} ${p.folder}: ${p.done} messages (${p.rate.toFixed(0)} msg/s)\n`);
     }
   };
 }
@@ -83,7 +84,7 @@ export const syncCommand: CliCommand = {
       const secrets = await openSecrets(ctx, io);
       if (!values.quiet) events.on('sync.progress', progressPrinter(io));
       events.on('sync.state', (s) => {
-        if (s.state === 'error') io.err(`${s.email}: ${s.errorCode}: ${s.error}\n`);
+        if (s.state === 'error') io.err(tty`${s.email}: ${s.errorCode}: ${s.error}\n`);
       });
       const service = new SyncService(archive, secrets, events);
       // Ctrl+C stops the sync, or the wait for attachment text after it.

@@ -1,5 +1,6 @@
 import { archiveRegistry, callApi, openArchive } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
+import { jsonForTerminal, tty } from '../terminal-text.ts';
 
 const HELP = `Usage: pecdesk [--archive DIR] thread ID [--json]
 
@@ -30,18 +31,18 @@ export const threadCommand: CliCommand = {
         /^\d+$/.test(key) ? { id: Number(key) } : { msgid: key },
       );
       if (parsed.values.json) {
-        io.out(`${JSON.stringify(thread, null, 2)}\n`);
+        io.out(`${jsonForTerminal(thread, 2)}\n`);
       } else {
         io.out(
-          `${thread.subject ?? '(no subject)'}\n${thread.direction} · ${thread.state} · ${thread.identificativo ?? ''}\n`,
+          tty`${thread.subject ?? '(no subject)'}\n${thread.direction} · ${thread.state} · ${thread.identificativo ?? ''}\n`,
         );
         for (const r of thread.recipients) {
           io.out(
-            `  ${r.address} (${r.type}): ${r.state}${r.stateAt ? ` ${r.stateAt}` : ''}${r.errorDetail ? ` — ${r.errorDetail}` : ''}\n`,
+            tty`  ${r.address} (${r.type}): ${r.state}${r.stateAt ? ` ${r.stateAt}` : ''}${r.errorDetail ? ` — ${r.errorDetail}` : ''}\n`,
           );
         }
         for (const m of thread.members)
-          io.out(`  #${m.id} ${m.kind} ${m.date ?? ''} [${m.signatureVerdict}]\n`);
+          io.out(tty`  #${m.id} ${m.kind} ${m.date ?? ''} [${m.signatureVerdict}]\n`);
       }
       return 0;
     } finally {
