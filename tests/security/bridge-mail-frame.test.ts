@@ -60,6 +60,23 @@ window.showMail = (html, loadImages) => {
 };
 `;
 
+const HTML_BODY = new URL('../../renderer/src/components/HtmlBody.tsx', import.meta.url).pathname;
+const I18N = new URL('../../renderer/src/i18n/index.ts', import.meta.url).pathname;
+
+/** The React component itself, as the reader shows it, with window.confirm as the question. */
+const REACT_ENTRY = `
+import { createElement } from 'react';
+import { createRoot } from 'react-dom/client';
+import { HtmlBody } from ${JSON.stringify(HTML_BODY)};
+import { initI18n } from ${JSON.stringify(I18N)};
+initI18n('it');
+window.showReactMail = (html) => {
+  const host = document.createElement('div');
+  document.body.append(host);
+  createRoot(host).render(createElement(HtmlBody, { html, confirmLink: (url) => window.confirm(url) }));
+};
+`;
+
 interface Hit {
   path: string;
   referer: string | undefined;
@@ -102,18 +119,22 @@ class Sender {
 async function rendererDir(): Promise<string> {
   const dir = tempDir('pecdesk-frame-');
   mkdirSync(dir, { recursive: true });
-  const bundle = await build({
-    stdin: { contents: ENTRY, resolveDir: process.cwd(), loader: 'ts', sourcefile: 'entry.ts' },
-    bundle: true,
-    format: 'iife',
-    target: 'chrome120',
-    write: false,
-    logLevel: 'warning',
-  });
-  writeFileSync(join(dir, 'frame-test.js'), bundle.outputFiles[0]!.contents);
+  const bundle = (contents: string) =>
+    build({
+      stdin: { contents, resolveDir: process.cwd(), loader: 'tsx', sourcefile: 'entry.tsx' },
+      bundle: true,
+      format: 'iife',
+      target: 'chrome120',
+      jsx: 'automatic',
+      define: { 'process.env.NODE_ENV': '"production"' },
+      write: false,
+      logLevel: 'warning',
+    }).then((b) => b.outputFiles[0]!.contents);
+  writeFileSync(join(dir, 'frame-test.js'), await bundle(ENTRY));
+  writeFileSync(join(dir, 'react-test.js'), await bundle(REACT_ENTRY));
   writeFileSync(
     join(dir, 'index.html'),
-    '<!doctype html><html><head><meta charset="utf-8"><title>PecDesk</title></head><body><script src="/frame-test.js"></script></body></html>',
+    '<!doctype html><html><head><meta charset="utf-8"><title>PecDesk</title></head><body><script src="/frame-test.js"></script><script src="/react-test.js"></script></body></html>',
   );
   return dir;
 }
@@ -363,6 +384,47 @@ describe.runIf(existsSync(CHROMIUM))('the mail frame in chromium', () => {
         expect(sender.paths()).not.toContain('/early');
       } finally {
         await done();
+      }
+    });
+  });
+  describe('HtmlBody, the React component the reader uses', () => {
+    it('keeps the sandbox, asks before a middle click, and after "Carica immagini" still guards links and sends no Referer', async () => {
+      const sender = new Sender();
+      const t = await sender.start();
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        const dialogs: string[] = [];
+        const opened: string[] = [];
+        page.on('dialog', (d) => {
+          dialogs.push(d.message());
+          void d.dismiss();
+        });
+        context.on('page', (p) => opened.push(p.url()));
+        await page.goto(`http://127.0.0.1:${bridge.port}/`);
+        await page.evaluate(
+          (html) => (window as never as { showReactMail: (h: string) => void }).showReactMail(html),
+          `<p id="ready"><a id="plain" href="${t}/link">Agenzia delle Entrate</a></p><img src="${t}/img.png"><div style="background:url(${t}/css.png);height:9px"></div><link rel="prefetch" href="${t}/prefetch">`,
+        );
+        const frameEl = page.getByTestId('html-body');
+        expect(await frameEl.getAttribute('sandbox')).toBe('allow-same-origin');
+        const frame = page.frameLocator('[data-testid="html-body"]');
+        await frame.locator('#plain').click({ button: 'middle' });
+        await poll(() => dialogs).toEqual([`${t}/link`]);
+        expect(sender.paths()).toEqual([]);
+        await page.getByRole('button', { name: 'Carica immagini' }).click();
+        await poll(() => ['/img.png', '/css.png'].every((p) => sender.paths().includes(p))).toBe(true);
+        await frame.locator('#plain').click({ button: 'middle' });
+        await poll(() => dialogs.length).toBe(2);
+        await frame.locator('#plain').click();
+        await poll(() => dialogs.length).toBe(3);
+        await new Promise((r) => setTimeout(r, 600));
+        expect(opened).toEqual([]);
+        expect([...new Set(sender.paths())].sort()).toEqual(['/css.png', '/img.png']);
+        expect(sender.hits.filter((h) => h.referer !== undefined)).toEqual([]);
+      } finally {
+        await context.close();
+        await sender.close();
       }
     });
   });
