@@ -56,7 +56,8 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       services.sync = new SyncService(services.archive, services.secrets, events);
       services.archiveDir = dir;
       services.demo = isDemoArchive(dir);
-      if (options.watch ?? true) {
+      // The demo's mailbox has no server: it is shown, never synced.
+      if ((options.watch ?? true) && !services.demo) {
         for (const account of listAccounts(services.archive.db))
           void services.sync.syncAccount(account, true);
       }

@@ -5,16 +5,20 @@
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { insertAccount, upsertMailbox } from '../../db/accounts.ts';
 import { Archive } from '../archive/archive.ts';
 import { configuredAnchors } from '../pec/trust.ts';
 import { generatePki } from './demo-pki.ts';
 import {
+  type AttachmentSpec,
   buildOrdinary,
   buildOriginal,
   minimalPdf,
+  newIdentificativo,
   newMessageId,
   pecOf,
   providerRewrite,
+  type Recipient,
   scenario,
 } from './pec-builder.ts';
 
@@ -51,32 +55,111 @@ export async function createDemoArchive(dir: string, onProgress: DemoProgress = 
   const me = `studio.bianchi@${alfa.domain}`;
   const day = (d: number, h = 10) => new Date(Date.now() - d * 86_400_000 + h * 3_600_000 - 12 * 3_600_000);
   const messages: Buffer[] = [];
-  const sentCopy = (s: ReturnType<typeof scenario>) =>
-    buildOriginal({
-      from: s.sender,
-      to: s.recipients.map((r) => r.address),
-      subject: s.subject,
-      text: 'Si trasmette in allegato quanto in oggetto.',
-      messageId: s.msgid,
-      date: s.date,
-    });
+  /** The studio's sent copies sit in "Posta inviata"; everything else arrived in the INBOX. */
+  const sentCopies = new Set<Buffer>();
+  /** What arrived last and nobody has opened yet: bold in the list, in "Da gestire". */
+  const unread = new Set<Buffer>();
+  const pdf = (filename: string, line: string) => ({
+    filename,
+    contentType: 'application/pdf',
+    content: minimalPdf(line),
+  });
 
-  const base = { sender: me, provider: alfa, recipientProvider: beta };
-  const delivered = scenario({
-    ...base,
+  /**
+   * A PEC the studio sent: the sent copy is the author's message itself, and the envelopes and
+   * receipts carry that same message as the provider rewrote it (the attachment in the sent copy
+   * is the one the completa receipt proves). Each has its own body.
+   */
+  const sent = (spec: {
+    subject: string;
+    date: Date;
+    recipients: Recipient[];
+    text: string;
+    attachments?: AttachmentSpec[];
+  }) => {
+    const msgid = newMessageId(alfa.domain);
+    const identificativo = newIdentificativo(alfa.domain, spec.date);
+    const authored = buildOriginal({
+      from: me,
+      to: spec.recipients.map((r) => r.address),
+      subject: spec.subject,
+      text: spec.text,
+      attachments: spec.attachments ?? [],
+      messageId: msgid,
+      date: spec.date,
+    });
+    const s = scenario({
+      sender: me,
+      provider: alfa,
+      recipientProvider: beta,
+      subject: spec.subject,
+      date: spec.date,
+      recipients: spec.recipients,
+      msgid,
+      identificativo,
+      original: providerRewrite(authored, identificativo, msgid),
+    });
+    messages.push(authored);
+    sentCopies.add(authored);
+    return s;
+  };
+  /** A PEC the studio received, with its own body and attachments. */
+  const received = (spec: {
+    sender: string;
+    subject: string;
+    date: Date;
+    text: string;
+    html?: string;
+    attachments?: AttachmentSpec[];
+    to?: Recipient[];
+  }) => {
+    const msgid = newMessageId(beta.domain);
+    const identificativo = newIdentificativo(beta.domain, spec.date);
+    const recipients = spec.to ?? [{ address: me, type: 'certificato' as const }];
+    const original = providerRewrite(
+      buildOriginal({
+        from: spec.sender,
+        to: recipients.map((r) => r.address),
+        subject: spec.subject,
+        text: spec.text,
+        ...(spec.html ? { html: spec.html } : {}),
+        attachments: spec.attachments ?? [],
+        messageId: msgid,
+        date: spec.date,
+      }),
+      identificativo,
+      msgid,
+    );
+    return scenario({
+      sender: spec.sender,
+      provider: beta,
+      recipientProvider: alfa,
+      subject: spec.subject,
+      date: spec.date,
+      recipients,
+      msgid,
+      identificativo,
+      original,
+    });
+  };
+
+  // Delivered to both recipients.
+  const delivered = sent({
     subject: 'Trasmissione contratto di locazione - Via Garibaldi 8',
     date: day(6),
     recipients: [
       { address: `amministrazione@${beta.domain}`, type: 'certificato' },
       { address: `ufficio.legale@${beta.domain}`, type: 'certificato' },
     ],
+    text: 'Buongiorno,\nsi trasmette il contratto di locazione dell’immobile di Via Garibaldi 8, firmato dalle parti.\nCordiali saluti,\nStudio Bianchi',
+    attachments: [pdf('contratto-locazione-garibaldi-8.pdf', 'Contratto di locazione - Via Garibaldi 8')],
   });
-  messages.push(sentCopy(delivered), pecOf(delivered, 'accettazione'));
+  messages.push(pecOf(delivered, 'accettazione'));
   for (const r of delivered.recipients)
     messages.push(pecOf(delivered, 'avvenuta-consegna', { deliveryAddress: r.address }));
 
-  const partial = scenario({
-    ...base,
+  // Delivered 1 of 3 · 1 failed, the third an ordinary address without proof.
+  const partial = sent({
     subject: 'Convocazione assemblea condominiale',
     date: day(3),
     recipients: [
@@ -84,9 +167,10 @@ export async function createDemoArchive(dir: string, onProgress: DemoProgress = 
       { address: `verdi.inesistente@${beta.domain}`, type: 'certificato' },
       { address: 'bianchi.condomino@example.it', type: 'esterno' },
     ],
+    text: 'Gentili condomini,\nl’assemblea ordinaria è convocata per il 15 dicembre alle 18:00 presso lo studio.\nIn allegato l’ordine del giorno.\nL’amministratore',
+    attachments: [pdf('ordine-del-giorno.pdf', 'Assemblea condominiale - ordine del giorno')],
   });
   messages.push(
-    sentCopy(partial),
     pecOf(partial, 'accettazione'),
     pecOf(partial, 'avvenuta-consegna', { deliveryAddress: `rossi.condomino@${beta.domain}` }),
     pecOf(partial, 'errore-consegna', {
@@ -95,105 +179,114 @@ export async function createDemoArchive(dir: string, onProgress: DemoProgress = 
     }),
   );
 
-  const waiting = scenario({
-    ...base,
+  // Accepted this morning, delivery receipt still to come.
+  const waiting = sent({
     subject: 'Richiesta documentazione pratica 2026/118',
     date: day(0, 9),
     recipients: [{ address: `protocollo@${beta.domain}`, type: 'certificato' }],
+    text: 'Spettabile ufficio,\nper la pratica 2026/118 si chiede copia della documentazione depositata.\nDistinti saluti,\nStudio Bianchi',
   });
-  messages.push(sentCopy(waiting), pecOf(waiting, 'accettazione'));
+  messages.push(pecOf(waiting, 'accettazione'));
 
-  const warned = scenario({
-    ...base,
+  // A 12-hour warning, and more than 24 hours without a final answer.
+  const warned = sent({
     subject: 'Sollecito pagamento fattura 77/2026',
     date: day(1),
     recipients: [{ address: `contabilita@${beta.domain}`, type: 'certificato' }],
+    text: 'Buongiorno,\nla fattura 77/2026 risulta ancora da saldare. Vi preghiamo di provvedere entro dieci giorni.\nStudio Bianchi',
   });
   messages.push(
-    sentCopy(warned),
     pecOf(warned, 'accettazione'),
     pecOf(warned, 'preavviso-errore-consegna', { deliveryAddress: `contabilita@${beta.domain}` }),
   );
 
-  const rejected = scenario({
-    ...base,
+  // Not accepted: a Bcc recipient.
+  const rejected = sent({
     subject: 'Invio documentazione con copia nascosta',
     date: day(2),
     recipients: [{ address: `segreteria@${beta.domain}`, type: 'certificato' }],
+    text: 'In allegato la documentazione richiesta.\nStudio Bianchi',
   });
-  messages.push(sentCopy(rejected), pecOf(rejected, 'non-accettazione'));
+  messages.push(pecOf(rejected, 'non-accettazione'));
 
-  const invoice = scenario({
+  // The acceptance is not in the archive (deleted at the provider), the delivery receipt is.
+  const noAcceptance = sent({
+    subject: 'Invio bilancio di esercizio 2025',
+    date: day(8),
+    recipients: [{ address: `soci@${beta.domain}`, type: 'certificato' }],
+    text: 'Gentili soci,\nsi trasmette il bilancio di esercizio 2025 approvato dall’organo amministrativo.\nStudio Bianchi',
+    attachments: [pdf('bilancio-2025.pdf', 'Bilancio di esercizio 2025')],
+  });
+  messages.push(pecOf(noAcceptance, 'avvenuta-consegna', { deliveryAddress: `soci@${beta.domain}` }));
+
+  // A failure notice without the provider's signature: shown, never counted as proof.
+  const unverifiable = sent({
+    subject: 'Richiesta di rimborso spese',
+    date: day(2, 15),
+    recipients: [{ address: `rimborsi@${beta.domain}`, type: 'certificato' }],
+    text: 'Spettabile ente,\nsi chiede il rimborso delle spese anticipate per la pratica 2026/77.\nStudio Bianchi',
+  });
+  messages.push(
+    pecOf(unverifiable, 'accettazione'),
+    pecOf(unverifiable, 'errore-consegna', {
+      deliveryAddress: `rimborsi@${beta.domain}`,
+      signing: { mode: 'none' },
+      errorDetail: '5.1.1 - indirizzo non valido',
+    }),
+  );
+
+  const invoice = received({
     sender: `fatturazione@${beta.domain}`,
-    provider: beta,
-    recipientProvider: alfa,
     subject: 'Fattura elettronica n. 118/2026',
     date: day(1, 8),
-    recipients: [{ address: me, type: 'certificato' }],
+    text: 'Gentile cliente,\nin allegato la fattura di novembre.\nCordiali saluti',
+    html: '<p>Gentile cliente,</p><p>in allegato la <b>fattura di novembre</b>.</p><p>Cordiali saluti</p>',
+    attachments: [
+      pdf('fattura-118-2026.pdf', 'Fattura n. 118/2026 - Totale 1.234,56 EUR'),
+      {
+        filename: 'IT01234567890_00118.xml',
+        contentType: 'application/xml',
+        content: '<?xml version="1.0"?><FatturaElettronica versione="FPR12"/>',
+      },
+    ],
   });
-  const invoiceOriginal = providerRewrite(
-    buildOriginal({
-      from: invoice.sender,
-      to: [me],
-      subject: invoice.subject,
-      text: 'Gentile cliente,\nin allegato la fattura di novembre.\nCordiali saluti',
-      html: '<p>Gentile cliente,</p><p>in allegato la <b>fattura di novembre</b>.</p><p>Cordiali saluti</p>',
-      attachments: [
-        {
-          filename: 'fattura-118-2026.pdf',
-          contentType: 'application/pdf',
-          content: minimalPdf('Fattura n. 118/2026 - Totale 1.234,56 EUR'),
-        },
-        {
-          filename: 'IT01234567890_00118.xml',
-          contentType: 'application/xml',
-          content: '<?xml version="1.0"?><FatturaElettronica versione="FPR12"/>',
-        },
-      ],
-      messageId: invoice.msgid,
-      date: invoice.date,
-    }),
-    invoice.identificativo,
-    invoice.msgid,
-  );
-  messages.push(pecOf({ ...invoice, original: invoiceOriginal }, 'posta-certificata'));
+  messages.push(pecOf(invoice, 'posta-certificata'));
+  unread.add(messages.at(-1)!);
 
-  const tribunal = scenario({
+  const tribunal = received({
     sender: `cancelleria@${beta.domain}`,
-    provider: beta,
-    recipientProvider: alfa,
     subject: 'Comunicazione di cancelleria - R.G. 4521/2026',
     date: day(0, 7),
-    recipients: [{ address: me, type: 'certificato' }],
+    text: 'Si comunica che l’udienza del procedimento R.G. 4521/2026 è rinviata al 20 gennaio 2027, ore 9:30.\nIl cancelliere',
+    attachments: [pdf('verbale-udienza-4521-2026.pdf', 'Verbale di udienza R.G. 4521/2026')],
   });
   messages.push(pecOf(tribunal, 'posta-certificata'));
+  unread.add(messages.at(-1)!);
 
-  const forged = scenario({
+  const forged = received({
     sender: `pagamenti@${beta.domain}`,
-    provider: beta,
-    recipientProvider: alfa,
     subject: 'Avviso di pagamento urgente',
     date: day(0, 6),
-    recipients: [{ address: me, type: 'certificato' }],
+    text: 'Gentile cliente, il pagamento risulta scaduto: regolarizzi subito dal collegamento indicato.',
   });
   messages.push(pecOf(forged, 'posta-certificata', { signing: { mode: 'tampered' } }));
+  unread.add(messages.at(-1)!);
 
-  const anomaly = scenario({
+  const anomaly = received({
     sender: 'newsletter@example.it',
-    provider: alfa,
-    recipientProvider: alfa,
     subject: 'Offerta riservata ai professionisti',
     date: day(4),
-    recipients: [{ address: me, type: 'esterno' }],
+    text: 'Solo per questo mese, il gestionale per studi professionali a metà prezzo.',
+    to: [{ address: me, type: 'esterno' }],
   });
-  messages.push(pecOf(anomaly, 'errore'));
+  messages.push(pecOf({ ...anomaly, provider: alfa, recipientProvider: alfa }, 'errore'));
 
   messages.push(
     buildOrdinary({
       from: 'notizie@ordine-commercialisti.example.it',
       to: [me],
       subject: 'Scadenze fiscali di dicembre',
-      text: 'Le principali scadenze del mese.',
+      text: 'Le principali scadenze del mese: 16 dicembre versamenti F24, 27 dicembre acconto IVA.',
       date: day(5),
       messageId: newMessageId('example.it'),
     }),
@@ -202,7 +295,31 @@ export async function createDemoArchive(dir: string, onProgress: DemoProgress = 
   await step(2);
   const archive = Archive.open(dir, { anchors: configuredAnchors([pki.rootPem]) });
   try {
-    await archive.ingest(messages.map((raw) => ({ raw })));
+    // One demo mailbox with its folders, as a synced one looks: rows say whose they are, opening a
+    // message marks it read. Its server does not exist: the demo is never synced (main/core.ts).
+    const account = insertAccount(archive.db, {
+      email: me,
+      displayName: 'Studio Bianchi (dimostrativo)',
+      imapHost: 'demo.invalid',
+      imapPort: 993,
+      imapSecurity: 'tls',
+      imapUser: me,
+      writeSeen: false,
+      createdAt: new Date().toISOString(),
+    });
+    const inbox = upsertMailbox(archive.db, account.id, 'INBOX', 'INBOX', null);
+    const sentBox = upsertMailbox(archive.db, account.id, 'Sent', 'Sent', '\\Sent');
+    const uids = new Map<number, number>();
+    await archive.ingest(
+      messages.map((raw) => {
+        const mailboxId = sentCopies.has(raw) ? sentBox.id : inbox.id;
+        const uid = (uids.get(mailboxId) ?? 0) + 1;
+        uids.set(mailboxId, uid);
+        return { raw, location: { mailboxId, uid, flags: unread.has(raw) ? [] : ['\\Seen'] } };
+      }),
+    );
+    // The attachments' text is read after ingest: before the demo opens, so it is searchable.
+    await archive.drainText(60_000);
   } finally {
     archive.close();
   }

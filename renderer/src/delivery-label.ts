@@ -28,6 +28,17 @@ export type DeliveryCounts = Pick<
   | 'overdue'
 >;
 
+/**
+ * One badge for a list row, where the subject needs the room: the most telling of them (a
+ * preavviso, or 24 hours without delivery, before a plain "Accettata").
+ */
+export function listBadge(row: DeliveryCounts): Badge | null {
+  const all = deliveryBadges(row);
+  const main = all[0] ?? null;
+  if (!main || main.id !== 'accepted') return main;
+  return all.find((b) => b.id === 'warning') ?? all.find((b) => b.id === 'overdue') ?? main;
+}
+
 export function deliveryBadges(row: DeliveryCounts): Badge[] {
   if (row.direction !== 'sent' || !row.threadState) return [];
   // Every recipient counts in "n di m", ordinary addresses too: they got the message without proof.

@@ -65,7 +65,8 @@ export function MessageList() {
   }, [selectedIndex, virtualizer]);
 
   // Rows of every mailbox say whose they are (an accountant's three clients); a folder's do not.
-  const showMailbox = searching || view.kind === 'smart';
+  const accounts = useMailStore((s) => new Set(s.mailboxes.map((m) => m.email)).size);
+  const showMailbox = accounts > 1 && (searching || view.kind === 'smart');
   return (
     <div className="list-pane">
       <SearchBar />
@@ -153,7 +154,7 @@ export function MessageList() {
                             ⚠
                           </span>
                         )}
-                        <StatusBadge row={row} />
+                        <StatusBadge row={row} compact />
                         {/* Most rows are PEC received: a chip only for what is not (a receipt, an anomaly). */}
                         {row.direction !== 'sent' && row.kind !== 'ordinary' && row.kind !== 'posta-certificata' && (
                           <span className="chip kind-chip">{t(`kind.${row.kind}`)}</span>

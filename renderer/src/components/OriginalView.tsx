@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { OriginalMessage } from '../../../main/pec/original.ts';
+import { fileTypeKey } from '../file-type.ts';
 import { formatBytes, formatDateTime } from '../format.ts';
 import { HtmlBody } from './HtmlBody.tsx';
 
@@ -50,7 +51,8 @@ export function OriginalView({
                 </button>
               )}
               <span className="muted">
-                {a.contentType} · {formatBytes(a.size)}
+                <span title={a.contentType}>{t(`fileType.${fileTypeKey(a.filename, a.contentType)}`)}</span> ·{' '}
+                {formatBytes(a.size)}
                 {a.nested ? ` · ${t(`original.nested.${a.nested}`)}` : ''}
               </span>
             </li>

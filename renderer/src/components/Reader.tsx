@@ -61,7 +61,8 @@ export function Reader() {
   return (
     <div className="reader" data-testid="reader">
       <div className="reader-actions" role="toolbar" aria-label={t('reader.actions')}>
-        {!showing && (
+        {/* Read and unread belong to what arrived, in a folder of a mailbox. */}
+        {!showing && open.thread?.direction !== 'sent' && open.locations.length > 0 && (
           <button type="button" onClick={() => void toggleSeen()} data-testid="toggle-seen">
             {seen ? t('reader.markUnread') : t('reader.markRead')}
           </button>

@@ -1,13 +1,14 @@
 import { useTranslation } from 'react-i18next';
-import { type DeliveryCounts, deliveryBadges } from '../delivery-label.ts';
+import { type DeliveryCounts, deliveryBadges, listBadge } from '../delivery-label.ts';
 
 /**
  * A sent PEC's delivery state as badges: Accettata, Consegnata 2 di 3, Consegnata 1 di 3 · 1
  * mancata, Mancata consegna, plus a preavviso or the 24-hour flag when there is one.
  */
-export function StatusBadge({ row }: { row: DeliveryCounts }) {
+export function StatusBadge({ row, compact = false }: { row: DeliveryCounts; compact?: boolean }) {
   const { t } = useTranslation();
-  const badges = deliveryBadges(row);
+  const one = compact ? listBadge(row) : null;
+  const badges = compact ? (one ? [one] : []) : deliveryBadges(row);
   if (badges.length === 0) return null;
   return (
     <>

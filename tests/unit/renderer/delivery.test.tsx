@@ -4,7 +4,7 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ThreadView } from '../../../main/api/contract.ts';
 import { StatusBadge } from '../../../renderer/src/components/StatusBadge.tsx';
 import { ThreadTimeline } from '../../../renderer/src/components/ThreadTimeline.tsx';
-import { deliveryBadges } from '../../../renderer/src/delivery-label.ts';
+import { deliveryBadges, listBadge } from '../../../renderer/src/delivery-label.ts';
 import { initI18n } from '../../../renderer/src/i18n/index.ts';
 import { listRow } from '../../support/list-row.ts';
 
@@ -127,6 +127,17 @@ describe('delivery badges', () => {
     expect(screen.getByText('Nessuna consegna dopo 24 ore').title).toBe(
       'Nessuna ricevuta di consegna dopo 24 ore dall’accettazione',
     );
+  });
+
+  it('a list row has one badge, the most telling: a preavviso or 24 hours rather than "Accettata"', () => {
+    const accepted = listRow({ ...sent, threadState: 'accepted' });
+    expect(listBadge(accepted)?.id).toBe('accepted');
+    expect(listBadge({ ...accepted, overdue: true })?.id).toBe('overdue');
+    expect(listBadge({ ...accepted, overdue: true, warningCount: 1 })?.id).toBe('warning');
+    // A delivery count says more than a flag.
+    expect(listBadge({ ...accepted, deliveredCount: 1, overdue: true })?.id).toBe('delivered-of');
+    render(<StatusBadge compact row={{ ...accepted, overdue: true, warningCount: 1 }} />);
+    expect(screen.getAllByText(/./).map((e) => e.textContent)).toEqual(['Preavviso di mancata consegna']);
   });
 
   it('shows nothing for received mail', () => {
