@@ -24,7 +24,7 @@ test('with nothing configured the app offers the demo archive, and goes back', a
     await expect(delivered.locator('[data-state="delivered"]')).toHaveText('Consegnata');
     await expect(
       page.getByRole('option').filter({ hasText: 'Convocazione assemblea' }).locator('.badge'),
-    ).toHaveText('Mancata consegna');
+    ).toHaveText('Consegnata 1 di 3 · 1 mancata');
     await delivered.click();
     await expect(page.getByTestId('step-recipient')).toHaveCount(2);
     await page.getByRole('option').filter({ hasText: 'Fattura elettronica n. 118/2026' }).click();

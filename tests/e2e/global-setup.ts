@@ -78,6 +78,24 @@ export default async function globalSetup() {
     incoming.identificativo,
     incoming.msgid,
   );
+  // 1 delivered, 1 failed, 1 ordinary address: "Consegnata 1 di 3 · 1 mancata", never a total failure.
+  const partial = scenario({
+    sender: user.user,
+    subject: 'Convocazione assemblea - condominio Via Po 3',
+    recipients: [
+      { address: 'rossi@pec.beta.test', type: 'certificato' },
+      { address: 'verdi.inesistente@pec.beta.test', type: 'certificato' },
+      { address: 'bianchi@example.it', type: 'esterno' },
+    ],
+  });
+  // Opened by one test only (read state round trip): nobody else reads it first.
+  const unread = scenario({
+    subject: 'Comunicazione di avvio del procedimento 2026/55',
+    recipients: [{ address: user.user, type: 'certificato' }],
+    sender: 'protocollo@pec.beta.test',
+    provider: testPki().providers.beta,
+    recipientProvider: testPki().providers.alfa,
+  });
   const filler = Array.from({ length: FILLER }, (_, i) =>
     buildOrdinary({
       subject: `Circolare ${i + 1}`,
@@ -91,6 +109,14 @@ export default async function globalSetup() {
     ...sent.recipients.map((r) => pecOf(sent, 'avvenuta-consegna', { deliveryAddress: r.address })),
     pecOf({ ...incoming, original: invoiceOriginal }, 'posta-certificata'),
     pecOf(forged, 'posta-certificata', { signing: { mode: 'tampered' } }),
+    pecOf(unread, 'posta-certificata'),
+    pecOf(partial, 'accettazione'),
+    pecOf(partial, 'avvenuta-consegna', { deliveryAddress: 'rossi@pec.beta.test' }),
+    pecOf(partial, 'errore-consegna', {
+      deliveryAddress: 'verdi.inesistente@pec.beta.test',
+      error: 'no-dest',
+      errorDetail: '5.1.1 - indirizzo non valido',
+    }),
   ]);
   await server.append(user, 'Sent', [
     buildOriginal({
@@ -99,6 +125,15 @@ export default async function globalSetup() {
       subject: sent.subject,
       text: 'Si diffida…',
       messageId: sent.msgid,
+      date: sent.date,
+    }),
+    buildOriginal({
+      from: user.user,
+      to: partial.recipients.map((r) => r.address),
+      subject: partial.subject,
+      text: 'Si convoca l’assemblea.',
+      messageId: partial.msgid,
+      date: partial.date,
     }),
   ]);
 
@@ -126,7 +161,11 @@ export default async function globalSetup() {
     },
     incoming: { subject: incoming.subject },
     forged: { subject: forged.subject },
-    total: FILLER + 3,
+    partial: { subject: partial.subject },
+    unread: { subject: unread.subject },
+    total: FILLER + 5,
+    // The tests read the server's flags (read state written back as \Seen).
+    imap: { port: server.tlsPort, user: user.user, password: user.password, caPem: server.caPem },
   });
   return async () => {
     served.stop();

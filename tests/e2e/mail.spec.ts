@@ -38,7 +38,7 @@ test('a sent PEC is one row with its badge; its reader shows the acceptance and 
     await expect(steps.filter({ hasText: address })).toHaveAttribute('data-state', 'delivered');
   await page.screenshot({ path: `${SHOTS}/sent-pec-timeline.png` });
   // Each receipt opens: its kind, provider and valid signature.
-  await timeline.getByRole('button', { name: 'Apri ricevuta' }).first().click();
+  await steps.first().getByRole('button', { name: 'Apri ricevuta' }).click();
   await expect(page.getByTestId('kind')).toHaveText('Ricevuta di avvenuta consegna');
   await expect(page.locator('[data-verdict="valid"]')).toBeVisible();
 });
@@ -47,7 +47,7 @@ test('an incoming PEC shows the original message with its attachments, not the e
   page,
 }) => {
   await openBySubject(page, facts().incoming.subject);
-  await expect(page.getByTestId('kind')).toHaveText('Busta di trasporto');
+  await expect(page.getByTestId('kind')).toHaveText('PEC ricevuta');
   await expect(page.getByRole('heading', { name: facts().incoming.subject })).toBeVisible();
   await expect(page.getByText('fattura-118-2026.pdf')).toBeVisible();
   await expect(page.getByText('IT01234567890_00118.xml')).toBeVisible();
