@@ -42,7 +42,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     anchors: undefined,
     events,
     switchArchive: async (dir) => {
-      services.sync?.stop();
+      await services.sync?.stop();
       services.archive?.close();
       services.anchors = await archiveTrustAnchors(dir, env);
       services.archive = Archive.open(dir, {
@@ -95,7 +95,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     version: VERSION,
     services,
     close: async () => {
-      services.sync?.stop();
+      await services.sync?.stop();
       services.archive?.close();
     },
   };

@@ -5,6 +5,7 @@ import type { ApiArgs, ApiMethod, ApiResults } from '../api/contract.ts';
 import { EventBus } from '../api/events.ts';
 import { createHandlers } from '../api/handlers.ts';
 import { type ApiRegistry, createRegistry } from '../api/registry.ts';
+import { adoptLegacyCaFiles } from '../accounts/legacy-ca.ts';
 import { Archive } from '../archive/archive.ts';
 import { archiveTrustAnchors } from '../archive/archive-config.ts';
 import { openSecretStore } from '../secrets/open-store.ts';
@@ -26,6 +27,8 @@ export async function openArchive(ctx: CliContext, io: CliIo, mustExist = false)
   const anchors = await archiveTrustAnchors(ctx.archiveDir, io.env as NodeJS.ProcessEnv);
   const archive = Archive.open(ctx.archiveDir, { events, ...(anchors ? { anchors } : {}) });
   await archive.sweep();
+  // CA files named by an older archive are read once into the db, as the app does at open.
+  adoptLegacyCaFiles(archive.db, (line) => io.err(`${line}\n`));
   // What the CLI prints must follow today's rules: an archive reconciled by an older version is
   // brought up to date first (once; seconds even for an office's archive).
   await archive.reconcileThreads();

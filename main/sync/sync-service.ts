@@ -21,6 +21,9 @@ export interface AccountResult {
 
 export class SyncService {
   private readonly running = new Map<number, AccountSync>();
+  /** Each account's sync as a promise, so stop() can wait for the last write to the archive. */
+  private readonly tasks = new Set<Promise<unknown>>();
+  private stopped = false;
 
   constructor(
     private readonly archive: Archive,
@@ -35,7 +38,14 @@ export class SyncService {
     return Promise.all(accounts.map((a) => this.syncAccount(a, watch)));
   }
 
-  async syncAccount(account: AccountRow, watch = false): Promise<AccountResult> {
+  syncAccount(account: AccountRow, watch = false): Promise<AccountResult> {
+    const task = this.runAccount(account, watch);
+    this.tasks.add(task);
+    void task.finally(() => this.tasks.delete(task));
+    return task;
+  }
+
+  private async runAccount(account: AccountRow, watch: boolean): Promise<AccountResult> {
     const result = (ok: boolean, e: SyncError | null): AccountResult => ({
       accountId: account.id,
       email: account.email,
@@ -43,7 +53,7 @@ export class SyncService {
       errorCode: e?.code ?? null,
       error: e?.message ?? null,
     });
-    if (this.running.has(account.id)) return result(true, null);
+    if (this.running.has(account.id) || this.stopped) return result(true, null);
     // Only a password confirmed for this server in this archive (mailbox-passwords.ts).
     let unreadable = '';
     const password = await readMailboxPassword(this.secrets, this.archive.db, account).catch(
@@ -60,6 +70,7 @@ export class SyncService {
       this.setState(account, 'error', e);
       return result(false, e);
     }
+    if (this.stopped) return result(true, null);
     const sync = new AccountSync(
       this.archive,
       account,
@@ -86,8 +97,16 @@ export class SyncService {
     }
   }
 
-  stop(): void {
+  /**
+   * Stops every account and waits (at most `waitMs`) until their syncs have let go of the
+   * archive: closing the database under a sync still writing loses its last batch's bookkeeping
+   * and throws "database connection is not open" in the background.
+   */
+  async stop(waitMs = 10_000): Promise<void> {
+    this.stopped = true;
     for (const sync of this.running.values()) sync.stop();
+    const settled = Promise.allSettled([...this.tasks]);
+    await Promise.race([settled, new Promise((r) => setTimeout(r, waitMs).unref())]);
   }
 
   /** Read states of this account's messages changed here: its running sync writes them back. */
@@ -106,11 +125,15 @@ export class SyncService {
     syncedAt?: string,
     retrying = false,
   ) {
+    // The account's last error reaches every client (accounts.list): the archive's own paths
+    // (an object that could not be written) are not theirs to see.
+    const message = error ? error.message.split(this.archive.dir).join('<archivio>') : null;
+    if (error && message !== error.message) console.error(`sync ${account.email}: ${error.message}`);
     setAccountSyncState(
       this.archive.db,
       account.id,
       state,
-      error ? { code: error.code, message: error.message } : null,
+      error ? { code: error.code, message: message! } : null,
       syncedAt,
     );
     this.events.emit('sync.state', {
@@ -118,7 +141,7 @@ export class SyncService {
       email: account.email,
       state,
       errorCode: error?.code ?? null,
-      error: error ? `${error.message}${retrying ? ' (retrying)' : ''}` : null,
+      error: error ? `${message}${retrying ? ' (retrying)' : ''}` : null,
     });
   }
 }

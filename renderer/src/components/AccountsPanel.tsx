@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProviderPresetView, PublicAccount } from '../../../main/api/contract.ts';
 import { formatDateTime } from '../format.ts';
@@ -50,6 +50,7 @@ export function AccountsPanel({ onClose }: { onClose: () => void }) {
                 provider={presets.find((p) => p.id === a.preset)?.name ?? null}
                 progress={sync[a.id]}
                 errorText={errorText}
+                onChanged={() => void reloadAccounts()}
                 onRemove={async () => {
                   if (!window.confirm(t('accounts.removeConfirm', { email: a.email }))) return;
                   await bridge?.call('accounts.remove', { email: a.email });
@@ -78,16 +79,39 @@ function AccountItem({
   provider,
   progress,
   errorText,
+  onChanged,
   onRemove,
 }: {
   account: PublicAccount;
   provider: string | null;
   progress: AccountProgress | undefined;
   errorText: (code: string, fallback: string) => string;
+  onChanged: () => void;
   onRemove: () => Promise<void>;
 }) {
   const { t, i18n } = useTranslation();
+  const bridge = useAppStore((s) => s.bridge);
   const summary = progress ? summarize([progress]) : null;
+  const [password, setPassword] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+  const setWriteSeen = async (writeSeen: boolean) => {
+    const r = await bridge?.call('accounts.update', { email: a.email, writeSeen });
+    if (r && !r.ok) setProblem(r.error.message);
+    onChanged();
+  };
+  // The password is asked again when the archive is new or copied, or the server changed
+  // (no-password): entering it confirms the server it goes to.
+  const savePassword = async (e: FormEvent) => {
+    e.preventDefault();
+    if (!password) return;
+    const r = await bridge?.call('accounts.setPassword', { email: a.email, password });
+    if (!r) return;
+    if (!r.ok) return setProblem(r.error.message);
+    setPassword('');
+    setProblem(null);
+    void bridge?.call('sync.now', {});
+    onChanged();
+  };
   return (
     <li className={`account account-${a.syncState}`} data-testid="account">
       <div className="account-head">
@@ -116,6 +140,31 @@ function AccountItem({
       {a.syncState === 'error' && a.lastErrorCode && (
         <p className="banner banner-danger" role="alert">
           {errorText(a.lastErrorCode, a.lastError ?? '')}
+        </p>
+      )}
+      {a.syncState === 'error' && (a.lastErrorCode === 'no-password' || a.lastErrorCode === 'auth-failed') && (
+        <form className="account-password" onSubmit={(e) => void savePassword(e)}>
+          <label>
+            {t('accounts.newPassword')}
+            <input
+              type="password"
+              autoComplete="off"
+              value={password}
+              onChange={(e) => setPassword(e.target.value)}
+            />
+          </label>
+          <button type="submit" className="primary" disabled={!password}>
+            {t('accounts.savePassword')}
+          </button>
+        </form>
+      )}
+      <label className="account-option">
+        <input type="checkbox" checked={a.writeSeen} onChange={(e) => void setWriteSeen(e.target.checked)} />
+        {t('accounts.writeSeen')}
+      </label>
+      {problem && (
+        <p className="banner banner-danger" role="alert">
+          {problem}
         </p>
       )}
       <div>
