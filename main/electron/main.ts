@@ -3,10 +3,12 @@
  * Node core (../core.ts), shared with the browser bridge and the CLI.
  */
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session, shell, utilityProcess } from 'electron';
 import { openCore } from '../core.ts';
 import { resolveArchiveDir } from '../paths.ts';
+import { setChildLauncher } from '../search/extract/child-launcher.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
+import { utilityProcessLauncher } from './extract-launcher.ts';
 import { forwardEvents, wireIpc } from './ipc.ts';
 import { APP_ORIGIN, APP_SCHEME, denyAllPermissions, hardenWebContents, windowOptions } from './security.ts';
 
@@ -27,6 +29,8 @@ export function archiveArgument(argv: string[]): string | undefined {
 
 async function start() {
   await app.whenReady();
+  // Attachment text is read in a utility process: the RunAsNode fuse rules out child_process.fork.
+  setChildLauncher(utilityProcessLauncher((path, args, options) => utilityProcess.fork(path, args, options)));
   const archiveFlag = archiveArgument(process.argv);
   const core = await openCore({ archiveDir: resolveArchiveDir(archiveFlag) });
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));

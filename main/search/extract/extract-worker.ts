@@ -47,10 +47,22 @@ if (Number.isFinite(maxRssMb) && maxRssMb > 0) {
   watchdog.unref();
 }
 
-process.on('message', async (request: WorkerRequest) => {
-  const result = await extractAttachmentText(request.file, request.limits);
-  const response: WorkerResponse = { id: request.id, result };
-  process.send?.(response);
+const answer = async (request: WorkerRequest): Promise<WorkerResponse> => ({
+  id: request.id,
+  result: await extractAttachmentText(request.file, request.limits),
 });
-// The parent closed the channel (it is closing, or it died): nothing more will be asked.
-process.on('disconnect', () => process.exit(0));
+
+/** Electron's utilityProcess (the packaged app: child-launcher.ts) talks through parentPort. */
+interface ParentPort {
+  on(event: 'message', listener: (e: { data: WorkerRequest }) => void): void;
+  postMessage(message: WorkerResponse): void;
+}
+const parentPort = (process as unknown as { parentPort?: ParentPort }).parentPort;
+
+if (parentPort) {
+  parentPort.on('message', async (e) => parentPort.postMessage(await answer(e.data)));
+} else {
+  process.on('message', async (request: WorkerRequest) => process.send?.(await answer(request)));
+  // The parent closed the channel (it is closing, or it died): nothing more will be asked.
+  process.on('disconnect', () => process.exit(0));
+}

@@ -6,11 +6,11 @@
  * (pdf.js inflates streams into ArrayBuffers, which V8's heap limit ignores), and the OS can take
  * it all back at once. Started on first use, stopped after a while without work.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_LIMITS, type ExtractedText, type ExtractLimits } from './attachment-text.ts';
+import { childLauncher, type ExtractorChild } from './child-launcher.ts';
 import type { AttachmentFile } from './formats.ts';
 import { MEMORY_MARKER } from './memory-marker.ts';
 
@@ -64,7 +64,7 @@ function childEntry(): { modulePath: string; execArgv: string[] } {
 }
 
 export class TextExtractor {
-  private child: ChildProcess | null = null;
+  private child: ExtractorChild | null = null;
   private readonly queue: Job[] = [];
   private current: { id: number; job: Job; timer: NodeJS.Timeout } | null = null;
   private nextId = 1;
@@ -144,36 +144,33 @@ export class TextExtractor {
     });
   }
 
-  private ensureChild(): ChildProcess {
+  private ensureChild(): ExtractorChild {
     if (this.child) return this.child;
     const { modulePath, execArgv } = childEntry();
-    const child = fork(modulePath, [String(this.maxRssMb)], {
+    const child = childLauncher()({
+      modulePath,
+      args: [String(this.maxRssMb)],
       execArgv: [...execArgv, `--max-old-space-size=${this.maxHeapMb}`],
-      // Structured clone: attachment bytes cross as bytes, not as JSON arrays.
-      serialization: 'advanced',
-      // pdf.js talks on the console about odd files; that is not the app's log. stderr is read
-      // only for the watchdog's marker and V8's out-of-memory report.
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
     });
-    // An idle child never keeps the app (or the CLI) running; a job's timer does while it lasts.
-    child.unref();
-    child.channel?.unref();
+    // stderr is read only for the watchdog's marker and V8's out-of-memory report.
     let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      stderr = (stderr + chunk.toString('utf8')).slice(-4096);
+    child.onStderr((text) => {
+      stderr = (stderr + text).slice(-4096);
     });
-    (child.stderr as { unref?: () => void } | null)?.unref?.();
-    child.on('message', (response: WorkerResponse) => {
+    child.onMessage((response) => {
       if (this.child === child && this.current?.id === response.id) this.finish(response.result);
     });
     // Only the live child's end concerns the current job: a replaced one is already given up.
-    child.on('error', (error) => {
+    child.onError((error) => {
       if (this.child === child) this.giveUp(`the extractor failed: ${error.message}`);
     });
-    child.on('close', (code, signal) => {
+    child.onExit((code, signal) => {
       if (this.child !== child) return;
       this.child = null;
-      if (this.current) this.finish(failure(exitReason(stderr, code, signal, this.maxRssMb, this.maxHeapMb)));
+      if (this.current)
+        this.finish(
+          failure(exitReason(stderr, code, signal as NodeJS.Signals | null, this.maxRssMb, this.maxHeapMb)),
+        );
     });
     this.child = child;
     return child;
@@ -198,7 +195,7 @@ export class TextExtractor {
   private stopChild(): void {
     const child = this.child;
     this.child = null;
-    if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    if (child?.alive()) child.kill();
   }
 
   private scheduleIdleStop(): void {
