@@ -32,8 +32,7 @@ export function updateAccountSettings(
   id: number,
   settings: { displayName?: string | null; writeSeen?: boolean },
 ): AccountRow | undefined {
-  if (Object.keys(settings).length > 0)
-    db.update(accounts).set(settings).where(eq(accounts.id, id)).run();
+  if (Object.keys(settings).length > 0) db.update(accounts).set(settings).where(eq(accounts.id, id)).run();
   return findAccount(db, id);
 }
 

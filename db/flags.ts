@@ -59,10 +59,14 @@ export function setMessageSeen(db: Db, messageId: number, seen: boolean, at = ne
 
 /** Whether any place of the message has \Seen. */
 export function isMessageSeen(db: Db, messageId: number): boolean {
-  return db.$client
-    .prepare(`SELECT EXISTS (SELECT 1 FROM message_locations WHERE message_id = ? AND flags LIKE '%\\Seen%')`)
-    .pluck()
-    .get(messageId) === 1;
+  return (
+    db.$client
+      .prepare(
+        `SELECT EXISTS (SELECT 1 FROM message_locations WHERE message_id = ? AND flags LIKE '%\\Seen%')`,
+      )
+      .pluck()
+      .get(messageId) === 1
+  );
 }
 
 export interface PendingFlagChange {

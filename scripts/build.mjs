@@ -50,7 +50,8 @@ export async function buildNode() {
   for (const dir of ['dist/electron/migrations', 'dist/cli/migrations'])
     cpSync('db/migrations', dir, { recursive: true });
   // And the PEC trust list beside themselves too (main/pec/trust-store.ts: trustFolder).
-  for (const dir of ['dist/electron/trust', 'dist/cli/trust']) cpSync('resources/trust', dir, { recursive: true });
+  for (const dir of ['dist/electron/trust', 'dist/cli/trust'])
+    cpSync('resources/trust', dir, { recursive: true });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -21,8 +21,8 @@ import { PRESETS } from '../accounts/presets.ts';
 import type { Archive } from '../archive/archive.ts';
 import { createDemoArchive, DEMO_STEPS } from '../demo/demo-archive.ts';
 import { inspectMessage, originalBytes } from '../pec/inspect.ts';
-import { deliveryOverdue } from '../pec/reconcile.ts';
 import { readAttachment, readOriginal } from '../pec/original.ts';
+import { deliveryOverdue } from '../pec/reconcile.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
 import { runSearch } from '../search/search.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -165,7 +165,13 @@ export function createHandlers(core: CoreServices): Handlers {
       return offset === 0 ? { ...page, messageTotal: countViewMessages(db, view) } : page;
     },
     'search.query': async ({ text, sort, offset, limit, prefixLast }) =>
-      runSearch(need(core.archive, 'archive').db, { text, sort, offset, limit, prefixLast: prefixLast ?? false }),
+      runSearch(need(core.archive, 'archive').db, {
+        text,
+        sort,
+        offset,
+        limit,
+        prefixLast: prefixLast ?? false,
+      }),
     'search.suggest': async ({ text, limit, kinds }) => ({
       suggestions: (await need(core.archive, 'archive').instant()).suggest(text, limit, kinds),
     }),

@@ -1,11 +1,11 @@
 /** Opening the archive and the secret store for a CLI command, the same way the app does. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { adoptLegacyCaFiles } from '../accounts/legacy-ca.ts';
 import type { ApiArgs, ApiMethod, ApiResults } from '../api/contract.ts';
 import { EventBus } from '../api/events.ts';
 import { createHandlers } from '../api/handlers.ts';
 import { type ApiRegistry, createRegistry } from '../api/registry.ts';
-import { adoptLegacyCaFiles } from '../accounts/legacy-ca.ts';
 import { Archive } from '../archive/archive.ts';
 import { archiveTrustAnchors } from '../archive/archive-config.ts';
 import { openSecretStore } from '../secrets/open-store.ts';

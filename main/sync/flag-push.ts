@@ -8,7 +8,11 @@ import { mailboxesOf } from '../../db/accounts.ts';
 import { clearFlagChange, type PendingFlagChange, pendingFlagChanges } from '../../db/flags.ts';
 import type { Archive } from '../archive/archive.ts';
 
-export async function pushFlagChanges(client: ImapFlow, archive: Archive, accountId: number): Promise<number> {
+export async function pushFlagChanges(
+  client: ImapFlow,
+  archive: Archive,
+  accountId: number,
+): Promise<number> {
   const pending = pendingFlagChanges(archive.db, accountId);
   if (pending.length === 0) return 0;
   const folders = new Map(mailboxesOf(archive.db, accountId).map((m) => [m.id, m]));

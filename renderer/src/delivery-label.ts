@@ -35,7 +35,7 @@ export type DeliveryCounts = Pick<
 export function listBadge(row: DeliveryCounts): Badge | null {
   const all = deliveryBadges(row);
   const main = all[0] ?? null;
-  if (!main || main.id !== 'accepted') return main;
+  if (main?.id !== 'accepted') return main;
   return all.find((b) => b.id === 'warning') ?? all.find((b) => b.id === 'overdue') ?? main;
 }
 

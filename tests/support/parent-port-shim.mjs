@@ -8,7 +8,10 @@ const port = new EventEmitter();
 const held = [];
 port.postMessage = (message) => process.send(message);
 port.on('newListener', (event) => {
-  if (event === 'message') setImmediate(() => held.splice(0).forEach((m) => port.emit('message', { data: m })));
+  if (event !== 'message') return;
+  setImmediate(() => {
+    for (const m of held.splice(0)) port.emit('message', { data: m });
+  });
 });
 process.on('message', (message) => {
   if (port.listenerCount('message') > 0) port.emit('message', { data: message });

@@ -142,22 +142,23 @@ function AccountItem({
           {errorText(a.lastErrorCode, a.lastError ?? '')}
         </p>
       )}
-      {a.syncState === 'error' && (a.lastErrorCode === 'no-password' || a.lastErrorCode === 'auth-failed') && (
-        <form className="account-password" onSubmit={(e) => void savePassword(e)}>
-          <label>
-            {t('accounts.newPassword')}
-            <input
-              type="password"
-              autoComplete="off"
-              value={password}
-              onChange={(e) => setPassword(e.target.value)}
-            />
-          </label>
-          <button type="submit" className="primary" disabled={!password}>
-            {t('accounts.savePassword')}
-          </button>
-        </form>
-      )}
+      {a.syncState === 'error' &&
+        (a.lastErrorCode === 'no-password' || a.lastErrorCode === 'auth-failed') && (
+          <form className="account-password" onSubmit={(e) => void savePassword(e)}>
+            <label>
+              {t('accounts.newPassword')}
+              <input
+                type="password"
+                autoComplete="off"
+                value={password}
+                onChange={(e) => setPassword(e.target.value)}
+              />
+            </label>
+            <button type="submit" className="primary" disabled={!password}>
+              {t('accounts.savePassword')}
+            </button>
+          </form>
+        )}
       <label className="account-option">
         <input type="checkbox" checked={a.writeSeen} onChange={(e) => void setWriteSeen(e.target.checked)} />
         {t('accounts.writeSeen')}

@@ -156,9 +156,11 @@ export function MessageList() {
                         )}
                         <StatusBadge row={row} compact />
                         {/* Most rows are PEC received: a chip only for what is not (a receipt, an anomaly). */}
-                        {row.direction !== 'sent' && row.kind !== 'ordinary' && row.kind !== 'posta-certificata' && (
-                          <span className="chip kind-chip">{t(`kind.${row.kind}`)}</span>
-                        )}
+                        {row.direction !== 'sent' &&
+                          row.kind !== 'ordinary' &&
+                          row.kind !== 'posta-certificata' && (
+                            <span className="chip kind-chip">{t(`kind.${row.kind}`)}</span>
+                          )}
                       </div>
                       {row.snippet && (
                         <div className="row-snippet muted">

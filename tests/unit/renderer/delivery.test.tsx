@@ -101,7 +101,13 @@ describe('delivery badges', () => {
   it('names partial outcomes as such, never as a total failure', () => {
     render(
       <StatusBadge
-        row={listRow({ ...sent, threadState: 'partial', deliveredCount: 1, failedCount: 1, recipientCount: 2 })}
+        row={listRow({
+          ...sent,
+          threadState: 'partial',
+          deliveredCount: 1,
+          failedCount: 1,
+          recipientCount: 2,
+        })}
       />,
     );
     const badge = screen.getByText('Consegnata 1 di 3 · 1 mancata');
@@ -121,7 +127,9 @@ describe('delivery badges', () => {
     render(<StatusBadge row={listRow({ ...sent, threadState: 'rejected', recipientTotal: 1 })} />);
     expect(screen.getByText('Non accettata').className).toContain('badge-danger');
     cleanup();
-    render(<StatusBadge row={listRow({ ...sent, threadState: 'accepted', warningCount: 1, overdue: true })} />);
+    render(
+      <StatusBadge row={listRow({ ...sent, threadState: 'accepted', warningCount: 1, overdue: true })} />,
+    );
     expect(screen.getByText('Accettata')).toBeTruthy();
     expect(screen.getByText('Preavviso di mancata consegna').className).toContain('badge-warn');
     expect(screen.getByText('Nessuna consegna dopo 24 ore').title).toBe(
