@@ -43,7 +43,7 @@ async function seenOnServer(subject: string): Promise<boolean> {
     await client.mailboxOpen('INBOX', { readOnly: true });
     const uids = (await client.search({ header: { subject } }, { uid: true })) || [];
     const msg = uids[0] ? await client.fetchOne(String(uids[0]), { flags: true }, { uid: true }) : false;
-    return Boolean(msg?.flags?.has('\\Seen'));
+    return msg ? Boolean(msg.flags?.has('\\Seen')) : false;
   } finally {
     await client.logout();
   }
