@@ -33,7 +33,7 @@ test('an envelope shows its original message, attachments, certification data an
   await page.goto(url());
   await page.locator('.nav-actions').getByRole('button', { name: 'Apri file .eml' }).click();
   await page.getByTestId('eml-input').setInputFiles(file('busta.eml', pecOf(s, 'posta-certificata')));
-  await expect(page.getByTestId('kind')).toHaveText('Busta di trasporto');
+  await expect(page.getByTestId('kind')).toHaveText('PEC ricevuta');
   await expect(page.locator('[data-verdict="valid"]')).toContainText('Firma valida');
   await expect(page.getByRole('heading', { name: s.subject })).toBeVisible();
   await expect(page.getByText('contratto-42-2026.pdf')).toBeVisible();

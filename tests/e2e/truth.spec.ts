@@ -125,15 +125,19 @@ test('the demo archive tells every state truthfully', async ({ page }) => {
     await expect(badge('Sollecito pagamento fattura 77/2026', 'warning')).toHaveText(
       'Preavviso di mancata consegna',
     );
-    await expect(badge('Sollecito pagamento fattura 77/2026', 'overdue')).toHaveText(
-      'Nessuna consegna dopo 24 ore',
-    );
+    // One badge per row, the most telling; the reader says the rest.
+    await expect(badge('Richiesta di rimborso spese', 'overdue')).toHaveText('Nessuna consegna dopo 24 ore');
     await expect(badge('Invio bilancio di esercizio 2025', 'delivered')).toHaveText('Consegnata');
 
     const open = async (subject: string) => {
       await page.getByRole('option').filter({ hasText: subject }).click();
       await expect(page.getByTestId('timeline')).toBeVisible();
     };
+    await open('Sollecito pagamento fattura 77/2026');
+    await expect(page.getByTestId('overdue')).toHaveText(
+      'Nessuna ricevuta di consegna dopo 24 ore dall’accettazione',
+    );
+    await expect(page.getByTestId('timeline').locator('[data-badge="warning"]')).toBeVisible();
     await open('Invio bilancio di esercizio 2025');
     await expect(page.getByTestId('step-acceptance-missing')).toContainText(
       'Ricevuta di accettazione non presente nell’archivio',

@@ -72,13 +72,20 @@ export function SearchBar() {
     void setText(value);
   };
 
+  // What the person has highlighted, as of the last render: a list that arrives later (the answer
+  // to a later keystroke) keeps it highlighted when it is still there.
+  const shown = useRef({ suggestions, active });
+  shown.current = { suggestions, active };
+
   const suggest = async (value: string) => {
     const ticket = ++asked.current;
     if (!bridge || !value.trim()) return setSuggestions([]);
     const result = await bridge.call('search.suggest', { text: value, limit: 8 });
     if (ticket !== asked.current) return;
-    setSuggestions(result.ok ? result.value.suggestions : []);
-    setActive(-1);
+    const next = result.ok ? result.value.suggestions : [];
+    const highlighted = shown.current.suggestions[shown.current.active]?.text;
+    setSuggestions(next);
+    setActive(highlighted === undefined ? -1 : next.findIndex((s) => s.text === highlighted));
   };
 
   const toggle = (op: string) => {

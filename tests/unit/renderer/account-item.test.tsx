@@ -53,7 +53,7 @@ describe('a mailbox in the accounts screen', () => {
       expect(calls).toContainEqual(['accounts.setPassword', { email: 'studio@pec.it', password: 'nuova' }]),
     );
     fireEvent.click(
-      screen.getByLabelText('Quando apro un messaggio, segnalo come letto anche sul server del gestore'),
+      screen.getByLabelText('Quando apro un messaggio, lo segno come letto anche sul server della casella'),
     );
     await waitFor(() =>
       expect(calls).toContainEqual(['accounts.update', { email: 'studio@pec.it', writeSeen: false }]),
