@@ -18,7 +18,8 @@ export function StatusBadge({ row, compact = false }: { row: DeliveryCounts; com
           className={`badge badge-${b.tone}`}
           data-state={row.threadState}
           data-badge={b.id}
-          title={b.id === 'overdue' ? t('state.overdueLong') : undefined}
+          // In the list a badge may be cut short: its words stay on hover.
+          title={b.id === 'overdue' ? t('state.overdueLong') : compact ? t(b.key, b.params) : undefined}
         >
           {t(b.key, b.params)}
         </span>
