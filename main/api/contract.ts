@@ -158,7 +158,24 @@ export interface AppInfo {
 
 export type InspectView = InspectResult & { fileName: string };
 
-export interface ThreadView {
+/** How a sent PEC stands, as its list row says it (db/views.ts ListRow, main/pec/reconcile.ts). */
+type DeliveryFacts = Pick<
+  ListRow,
+  | 'acceptedAt'
+  | 'acceptanceMissing'
+  | 'lastActivityAt'
+  | 'overdue'
+  | 'recipientCount'
+  | 'recipientTotal'
+  | 'deliveredCount'
+  | 'failedCount'
+  | 'warningCount'
+  | 'pendingCount'
+  | 'noProofCount'
+  | 'unverifiedCount'
+>;
+
+export interface ThreadView extends DeliveryFacts {
   id: number;
   msgid: string;
   identificativo: string | null;
@@ -166,21 +183,6 @@ export interface ThreadView {
   sender: string | null;
   direction: 'sent' | 'received';
   state: string;
-  acceptedAt: string | null;
-  /** Valid delivery receipts prove the acceptance, which is not in the archive. */
-  acceptanceMissing: boolean;
-  lastActivityAt: string | null;
-  /** Accepted more than 24 hours ago and still without every delivery receipt. */
-  overdue: boolean;
-  /** Certified recipients, every recipient, and how they stand (main/pec/reconcile.ts). */
-  recipientCount: number;
-  recipientTotal: number;
-  deliveredCount: number;
-  failedCount: number;
-  warningCount: number;
-  pendingCount: number;
-  noProofCount: number;
-  unverifiedCount: number;
   recipients: {
     address: string;
     type: string;

@@ -348,14 +348,11 @@ export class Archive {
    * document rebuilt (its state is a search facet). Returns how many threads were recomputed.
    */
   async reconcileThreads(onProgress: (done: number, total: number) => void = () => {}): Promise<number> {
-    if (Number(getMeta(this.db, 'reconcile_version') ?? 0) >= RECONCILE_VERSION) return 0;
-    let after = Number(getMeta(this.db, 'reconcile_progress') ?? 0);
-    const total = countThreadsAfter(this.db, after);
-    let done = 0;
-    for (;;) {
-      const ids = threadIdsAfter(this.db, after, 200);
-      if (ids.length === 0) break;
-      this.db.$client.transaction(() => {
+    return this.upgradeOnce(
+      { name: 'reconcile', version: RECONCILE_VERSION, batch: 200 },
+      (after, limit) => threadIdsAfter(this.db, after, limit),
+      (after) => countThreadsAfter(this.db, after),
+      (ids) => {
         const changed: number[] = [];
         for (const id of ids) {
           const before = getThread(this.db, id);
@@ -365,18 +362,9 @@ export class Archive {
             changed.push(now.headMessageId);
         }
         rebuildDocs(this.db, changed);
-        setMeta(this.db, 'reconcile_progress', String(ids.at(-1)));
-      })();
-      after = ids.at(-1)!;
-      done += ids.length;
-      onProgress(done, total);
-      await new Promise((r) => setImmediate(r));
-    }
-    this.db.$client.transaction(() => {
-      setMeta(this.db, 'reconcile_version', String(RECONCILE_VERSION));
-      deleteMeta(this.db, 'reconcile_progress');
-    })();
-    return done;
+      },
+      onProgress,
+    );
   }
 
   /**
@@ -384,25 +372,49 @@ export class Archive {
    * rebuilt once, in batches that give the app back between them; resumable like reconcileThreads.
    */
   async refreshSearchDocs(onProgress: (done: number, total: number) => void = () => {}): Promise<number> {
-    if (Number(getMeta(this.db, 'docs_version') ?? 0) >= DOCS_VERSION) return 0;
-    let after = Number(getMeta(this.db, 'docs_progress') ?? 0);
-    const total = countDocHeadsAfter(this.db, after);
+    return this.upgradeOnce(
+      { name: 'docs', version: DOCS_VERSION, batch: 500 },
+      (after, limit) => docHeadsAfter(this.db, after, limit),
+      (after) => countDocHeadsAfter(this.db, after),
+      (heads) => rebuildDocs(this.db, heads),
+      onProgress,
+    );
+  }
+
+  /**
+   * Derived data made by an older version (meta `<name>_version` below `version`) is brought up to
+   * date once: ids in order, a batch per transaction that also records the last id done
+   * (`<name>_progress`), so a quit or a crash resumes where it stopped; the event loop is given
+   * back between batches. Returns how many ids were done.
+   */
+  private async upgradeOnce(
+    step: { name: string; version: number; batch: number },
+    idsAfter: (after: number, limit: number) => number[],
+    countAfter: (after: number) => number,
+    apply: (ids: number[]) => void,
+    onProgress: (done: number, total: number) => void,
+  ): Promise<number> {
+    const versionKey = `${step.name}_version`;
+    const progressKey = `${step.name}_progress`;
+    if (Number(getMeta(this.db, versionKey) ?? 0) >= step.version) return 0;
+    let after = Number(getMeta(this.db, progressKey) ?? 0);
+    const total = countAfter(after);
     let done = 0;
     for (;;) {
-      const heads = docHeadsAfter(this.db, after, 500);
-      if (heads.length === 0) break;
+      const ids = idsAfter(after, step.batch);
+      if (ids.length === 0) break;
       this.db.$client.transaction(() => {
-        rebuildDocs(this.db, heads);
-        setMeta(this.db, 'docs_progress', String(heads.at(-1)));
+        apply(ids);
+        setMeta(this.db, progressKey, String(ids.at(-1)));
       })();
-      after = heads.at(-1)!;
-      done += heads.length;
+      after = ids.at(-1)!;
+      done += ids.length;
       onProgress(done, total);
       await new Promise((r) => setImmediate(r));
     }
     this.db.$client.transaction(() => {
-      setMeta(this.db, 'docs_version', String(DOCS_VERSION));
-      deleteMeta(this.db, 'docs_progress');
+      setMeta(this.db, versionKey, String(step.version));
+      deleteMeta(this.db, progressKey);
     })();
     return done;
   }

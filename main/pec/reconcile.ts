@@ -12,6 +12,7 @@
  * - a partial outcome is never a total failure: counts say how many of how many.
  */
 import type { CertRecipient } from './daticert.ts';
+import { isReceiptKind, RECEIPT_KINDS } from './kinds.ts';
 
 /**
  * The version of these rules: archives whose threads were reconciled by an older one are
@@ -87,19 +88,9 @@ const AFTER_ACCEPTANCE = new Set([
   'presa-in-carico',
 ]);
 
-const RECEIPT_KINDS = new Set([
-  'accettazione',
-  'non-accettazione',
-  'presa-in-carico',
-  'avvenuta-consegna',
-  'errore-consegna',
-  'preavviso-errore-consegna',
-  'rilevazione-virus',
-]);
-
 const HEAD_RANK: Record<string, number> = { ordinary: 0, 'posta-certificata': 1, errore: 1, accettazione: 2 };
 
-const SENDER_SIDE = new Set([...RECEIPT_KINDS, 'ordinary']);
+const SENDER_SIDE = new Set<string>([...RECEIPT_KINDS, 'ordinary']);
 
 /**
  * A 12-hour warning whose SMTP code says permanent failure (5.4.1) is already final: PagoPA treats
@@ -232,8 +223,7 @@ export function reconcile(input: ThreadMember[]): ThreadSummary {
     warningCount: count('warning'),
     pendingCount: count('pending'),
     noProofCount: list.filter((r) => r.state === 'no-proof').length,
-    unverifiedCount: members.filter((m) => RECEIPT_KINDS.has(m.kind) && m.signatureVerdict !== 'valid')
-      .length,
+    unverifiedCount: members.filter((m) => isReceiptKind(m.kind) && m.signatureVerdict !== 'valid').length,
     headMessageId:
       [...members].sort((a, b) => (HEAD_RANK[a.kind] ?? 3) - (HEAD_RANK[b.kind] ?? 3) || a.id - b.id)[0]
         ?.id ?? null,

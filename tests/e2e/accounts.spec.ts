@@ -5,30 +5,17 @@
  * address and a wrong password, a mailbox added and its sync shown as a progress bar, here and on
  * the status line; and the demo archive showing its progress from the first moment.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { buildOrdinary } from '../factory/pec-factory.ts';
-import { tempDir } from '../support/archive.ts';
 import { DovecotServer, type DovecotUser } from '../support/dovecot.ts';
-import { startServe } from '../support/serve.ts';
-
-const SHOTS = 'tests/e2e/screenshots';
-mkdirSync(SHOTS, { recursive: true });
+import { SHOTS, serveEmpty } from './shared.ts';
 
 /** Enough mail that the first sync takes a few seconds: long enough to see it progress. */
 const MESSAGES = 3_000;
 
 /** A served, empty archive; the Dovecot test CA is trusted as a provider's public CA would be. */
-async function serveEmpty(caFile?: string) {
-  const dir = tempDir('pecdesk-e2e-accounts-');
-  return startServe(join(dir, 'archive'), {
-    ...process.env,
-    PECDESK_SECRETS: 'file',
-    PECDESK_SECRET_KEY: 'accounts',
-    PECDESK_PEC_TRUST_ANCHORS: '',
-    ...(caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {}),
-  });
+function serveAccounts(caFile?: string) {
+  return serveEmpty('pecdesk-e2e-accounts-', caFile ? { NODE_EXTRA_CA_CERTS: caFile } : {});
 }
 
 test.describe('adding a mailbox', () => {
@@ -49,7 +36,7 @@ test.describe('adding a mailbox', () => {
         }),
       ),
     );
-    served = await serveEmpty(server.caFile);
+    served = await serveAccounts(server.caFile);
   });
   test.afterAll(async () => {
     served?.stop();
@@ -161,7 +148,7 @@ test.describe('adding a mailbox', () => {
 });
 
 test('opening the demo archive shows its progress at once', async ({ page }) => {
-  const served = await serveEmpty();
+  const served = await serveAccounts();
   try {
     await page.goto(served.url);
     const welcome = page.getByTestId('welcome');

@@ -1,18 +1,8 @@
-import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { tempDir } from '../support/archive.ts';
-import { startServe } from '../support/serve.ts';
-
-const SHOTS = 'tests/e2e/screenshots';
+import { SHOTS, serveEmpty } from './shared.ts';
 
 test('with nothing configured the app offers the demo archive, and goes back', async ({ page }) => {
-  const dir = tempDir('pecdesk-e2e-empty-');
-  const served = await startServe(join(dir, 'archive'), {
-    ...process.env,
-    PECDESK_SECRETS: 'file',
-    PECDESK_SECRET_KEY: 'demo',
-    PECDESK_PEC_TRUST_ANCHORS: '',
-  });
+  const served = await serveEmpty('pecdesk-e2e-empty-');
   try {
     await page.goto(served.url);
     const welcome = page.getByTestId('welcome');

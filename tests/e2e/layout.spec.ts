@@ -4,21 +4,11 @@
  * as a popover beside the results, an opened .eml using the reader's width, English dates in the
  * English UI.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { pecOf, scenario } from '../factory/pec-factory.ts';
-
-const SHOTS = 'tests/e2e/screenshots';
-mkdirSync(SHOTS, { recursive: true });
-
-interface Facts {
-  sent: { subject: string; recipients: string[]; identificativo: string };
-  incoming: { subject: string };
-  forged: { subject: string };
-}
-const facts = (): Facts => JSON.parse(process.env.PECDESK_E2E_FACTS ?? '{}');
-const url = () => process.env.PECDESK_E2E_URL ?? '';
+import { facts, SHOTS, url } from './shared.ts';
 
 async function openList(page: Page) {
   await page.goto(url());

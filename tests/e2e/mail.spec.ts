@@ -1,18 +1,5 @@
-import { mkdirSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-
-const SHOTS = 'tests/e2e/screenshots';
-mkdirSync(SHOTS, { recursive: true });
-
-interface Facts {
-  sent: { subject: string; recipients: string[]; identificativo: string };
-  incoming: { subject: string };
-  forged: { subject: string };
-  total: number;
-}
-
-const facts = (): Facts => JSON.parse(process.env.PECDESK_E2E_FACTS ?? '{}');
-const url = () => process.env.PECDESK_E2E_URL ?? '';
+import { facts, SHOTS, url } from './shared.ts';
 
 async function openBySubject(page: Page, subject: string) {
   await page.goto(url());

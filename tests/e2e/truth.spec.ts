@@ -3,23 +3,9 @@
  * unread round trip to the server, the person's words. On the archive synced from Dovecot (global
  * setup) and on the demo archive.
  */
-import { join } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { ImapFlow } from 'imapflow';
-import { tempDir } from '../support/archive.ts';
-import { startServe } from '../support/serve.ts';
-
-const SHOTS = 'tests/e2e/screenshots';
-
-interface Facts {
-  sent: { subject: string };
-  incoming: { subject: string };
-  partial: { subject: string };
-  unread: { subject: string };
-  imap: { port: number; user: string; password: string; caPem: string };
-}
-const facts = (): Facts => JSON.parse(process.env.PECDESK_E2E_FACTS ?? '{}');
-const url = () => process.env.PECDESK_E2E_URL ?? '';
+import { facts, SHOTS, serveEmpty, url } from './shared.ts';
 
 async function row(page: Page, subject: string) {
   await page.goto(url());
@@ -104,13 +90,7 @@ test('"Salva .eml" saves the archived original', async ({ page }) => {
 });
 
 test('the demo archive tells every state truthfully', async ({ page }) => {
-  const dir = tempDir('pecdesk-e2e-demo-truth-');
-  const served = await startServe(join(dir, 'archive'), {
-    ...process.env,
-    PECDESK_SECRETS: 'file',
-    PECDESK_SECRET_KEY: 'demo',
-    PECDESK_PEC_TRUST_ANCHORS: '',
-  });
+  const served = await serveEmpty('pecdesk-e2e-demo-truth-');
   try {
     await page.goto(served.url);
     await page.getByRole('button', { name: "Apri l'archivio dimostrativo" }).click();

@@ -5,18 +5,14 @@
  */
 import type { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccountRow, updateAccountSettings } from '../../db/accounts.ts';
+import { updateAccountSettings } from '../../db/accounts.ts';
 import { isMessageSeen } from '../../db/flags.ts';
 import { listMessages } from '../../db/messages.ts';
-import { addAccount } from '../../main/accounts/account-service.ts';
-import { EventBus } from '../../main/api/events.ts';
 import { createHandlers } from '../../main/api/handlers.ts';
 import { createRegistry } from '../../main/api/registry.ts';
-import { FileSecretStore } from '../../main/secrets/file-store.ts';
-import { SyncService } from '../../main/sync/sync-service.ts';
 import { buildOrdinary } from '../factory/pec-factory.ts';
-import { tempDir, testArchive } from '../support/archive.ts';
 import { DovecotServer, type DovecotUser, dovecotAvailable } from '../support/dovecot.ts';
+import { archiveWithAccount } from '../support/imap-archive.ts';
 
 describe.runIf(dovecotAvailable)('read state written back to the server (\\Seen)', () => {
   let server: DovecotServer;
@@ -31,23 +27,7 @@ describe.runIf(dovecotAvailable)('read state written back to the server (\\Seen)
   async function setup() {
     const user = server.addUser(`lettura${++n}@pec.alfa.test`);
     await server.append(user, 'INBOX', [buildOrdinary({ subject: 'Da leggere' })]);
-    const archive = testArchive();
-    const secrets = new FileSecretStore(`${tempDir()}/secrets.json`, { kind: 'passphrase', passphrase: 't' });
-    const account: AccountRow = await addAccount(
-      archive.db,
-      secrets,
-      {
-        email: user.user,
-        imapHost: '127.0.0.1',
-        imapPort: server.tlsPort,
-        security: 'tls',
-        caPem: server.caPem,
-      },
-      user.password,
-    );
-    const sync = new SyncService(archive, secrets, new EventBus(), {
-      backoff: { initialMs: 50, maxMs: 200 },
-    });
+    const { archive, secrets, account, sync } = await archiveWithAccount(server, user);
     const registry = createRegistry(
       createHandlers({
         version: 'test',

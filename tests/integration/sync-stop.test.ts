@@ -3,13 +3,9 @@
  * right after (switching to the demo, quitting) without a write landing on a closed connection.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addAccount } from '../../main/accounts/account-service.ts';
-import { EventBus } from '../../main/api/events.ts';
-import { FileSecretStore } from '../../main/secrets/file-store.ts';
-import { SyncService } from '../../main/sync/sync-service.ts';
 import { buildOrdinary } from '../factory/pec-factory.ts';
-import { tempDir, testArchive } from '../support/archive.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
+import { archiveWithAccount } from '../support/imap-archive.ts';
 
 describe.runIf(dovecotAvailable)('stopping the syncs', () => {
   let server: DovecotServer;
@@ -27,22 +23,7 @@ describe.runIf(dovecotAvailable)('stopping the syncs', () => {
       'INBOX',
       Array.from({ length: 400 }, (_, i) => buildOrdinary({ subject: `Circolare ${i}` })),
     );
-    const archive = testArchive();
-    const secrets = new FileSecretStore(`${tempDir()}/s.json`, { kind: 'passphrase', passphrase: 't' });
-    const account = await addAccount(
-      archive.db,
-      secrets,
-      {
-        email: user.user,
-        imapHost: '127.0.0.1',
-        imapPort: server.tlsPort,
-        security: 'tls',
-        caPem: server.caPem,
-      },
-      user.password,
-    );
-    const events = new EventBus();
-    const sync = new SyncService(archive, secrets, events);
+    const { archive, account, events, sync } = await archiveWithAccount(server, user, {});
     let started = false;
     events.on('sync.progress', () => {
       started = true;

@@ -18,15 +18,12 @@ import {
   upsertMailbox,
 } from '../../db/accounts.ts';
 import { countMessages, messageLocationsOf } from '../../db/messages.ts';
-import { addAccount } from '../../main/accounts/account-service.ts';
-import { EventBus } from '../../main/api/events.ts';
 import type { Archive } from '../../main/archive/archive.ts';
 import { ObjectStore } from '../../main/archive/object-store.ts';
-import { FileSecretStore } from '../../main/secrets/file-store.ts';
-import { SyncService } from '../../main/sync/sync-service.ts';
 import { buildOrdinary, pecOf, scenario } from '../factory/pec-factory.ts';
 import { tempDir, testArchive } from '../support/archive.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
+import { archiveWithAccount } from '../support/imap-archive.ts';
 
 // Folder fsyncs go through fs.fsyncSync (object-store.ts): wrapped to be observed.
 vi.mock('node:fs', async (importOriginal) => {
@@ -87,28 +84,11 @@ describe.runIf(dovecotAvailable)('sync: an IMAP folder holding the same message 
     const user = server.addUser('doppio@pec.alfa.test');
     const raw = pecOf(scenario(), 'accettazione');
     await server.append(user, 'INBOX', [raw, raw, buildOrdinary({ subject: 'dopo' })]);
-    const archive = testArchive();
+    const { archive, sync: service } = await archiveWithAccount(server, user, {
+      backoff: { initialMs: 50, maxMs: 200 },
+      attempts: 1,
+    });
     try {
-      const secrets = new FileSecretStore(join(tempDir(), 'secrets.json'), {
-        kind: 'passphrase',
-        passphrase: 'test',
-      });
-      await addAccount(
-        archive.db,
-        secrets,
-        {
-          email: user.user,
-          imapHost: '127.0.0.1',
-          imapPort: server.tlsPort,
-          security: 'tls',
-          caPem: server.caPem,
-        },
-        user.password,
-      );
-      const service = new SyncService(archive, secrets, new EventBus(), {
-        backoff: { initialMs: 50, maxMs: 200 },
-        attempts: 1,
-      });
       const [result] = await service.syncAll();
       expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
       expect(countMessages(archive.db)).toBe(2);

@@ -1,20 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import type { InspectView } from '../../../main/api/contract.ts';
 import type { Finding } from '../../../main/pec/findings.ts';
+import { isReceiptKind } from '../../../main/pec/kinds.ts';
 import { CertDataTable } from './CertDataTable.tsx';
 import { OriginalView } from './OriginalView.tsx';
 import { SignatureBanner, useSignatureReason } from './SignatureBanner.tsx';
 
 const NOT_PEC = new Set(['ordinary', 'unparseable']);
-const RECEIPT_KINDS = new Set([
-  'accettazione',
-  'non-accettazione',
-  'presa-in-carico',
-  'avvenuta-consegna',
-  'errore-consegna',
-  'preavviso-errore-consegna',
-  'rilevazione-virus',
-]);
 
 /** An anomaly in the person's words, with what it names (the header, the two kinds that differ…). */
 function useAnomalyText(): (a: Finding) => string {
@@ -58,7 +50,7 @@ export function MessageDetails({
   const envelopeTitle =
     result.kind === 'errore'
       ? t('envelope.titleAnomaly')
-      : RECEIPT_KINDS.has(result.kind)
+      : isReceiptKind(result.kind)
         ? t('envelope.titleReceipt')
         : t('envelope.title');
   return (

@@ -1,19 +1,10 @@
 import { useTranslation } from 'react-i18next';
 import type { ThreadView } from '../../../main/api/contract.ts';
+import { isReceiptKind } from '../../../main/pec/kinds.ts';
 import { formatDateTime } from '../format.ts';
 import { StatusBadge } from './StatusBadge.tsx';
 
 type Member = ThreadView['members'][number];
-
-const NOTICE_KINDS = new Set([
-  'accettazione',
-  'non-accettazione',
-  'presa-in-carico',
-  'avvenuta-consegna',
-  'errore-consegna',
-  'preavviso-errore-consegna',
-  'rilevazione-virus',
-]);
 
 /** Receipt and certification times, to the second: legal terms run from them. */
 const at = (iso: string | null) => formatDateTime(iso, { seconds: true });
@@ -35,7 +26,7 @@ export function ThreadTimeline({
   const acceptance = thread.members.find((m) => m.kind === 'accettazione' && trusted(m));
   const rejection = thread.members.find((m) => m.kind === 'non-accettazione' && trusted(m));
   const sent = thread.members.find((m) => m.kind === 'ordinary');
-  const unverified = thread.members.filter((m) => NOTICE_KINDS.has(m.kind) && !trusted(m));
+  const unverified = thread.members.filter((m) => isReceiptKind(m.kind) && !trusted(m));
   const unverifiedFor = (address: string | null) =>
     unverified.filter((m) => (m.deliveryAddress?.toLowerCase() ?? null) === address);
   const addresses = new Set(thread.recipients.map((r) => r.address));
