@@ -295,3 +295,144 @@ export const searchDocs = sqliteTable('search_docs', {
   key: integer('key').primaryKey(),
   headId: integer('head_id').notNull().unique(),
 });
+
+/**
+ * People (issue "people, permissions and a tamper-evident log"). With logins off ("solo io") the
+ * archive has its owner only and no login screen; with them on, everyone signs in. A person is
+ * never deleted (the log names them): removing one disables them.
+ */
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The login name, lower case. */
+    name: text('name').notNull(),
+    displayName: text('display_name'),
+    role: text('role', { enum: ['owner', 'admin', 'operator', 'reader'] }).notNull(),
+    /** main/auth/passwords.ts: scrypt with its parameters and salt; null until a password is set. */
+    passwordHash: text('password_hash'),
+    /** TOTP secret (base32) once two-step verification is turned on. */
+    totpSecret: text('totp_secret'),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: text('locked_until'),
+    createdAt: text('created_at').notNull(),
+    disabledAt: text('disabled_at'),
+  },
+  (t) => [uniqueIndex('users_name').on(t.name)],
+);
+
+/** One-time recovery codes of a person's two-step verification (SHA-256 of each). */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: text('code_hash').notNull(),
+    usedAt: text('used_at'),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.codeHash] })],
+);
+
+/** Offices: groups of people that rights and work can be given to. */
+export const offices = sqliteTable(
+  'offices',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    headUserId: integer('head_user_id').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [uniqueIndex('offices_name').on(t.name)],
+);
+
+export const officeMembers = sqliteTable(
+  'office_members',
+  {
+    officeId: integer('office_id')
+      .notNull()
+      .references(() => offices.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+  },
+  (t) => [primaryKey({ columns: [t.officeId, t.userId] })],
+);
+
+/**
+ * Rights on mailboxes: a person or an office, one mailbox (account) or all of them (account null),
+ * and the rights, comma-separated: read, route, send, manage.
+ */
+export const grants = sqliteTable(
+  'grants',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    subjectType: text('subject_type', { enum: ['user', 'office'] }).notNull(),
+    subjectId: integer('subject_id').notNull(),
+    accountId: integer('account_id').references(() => accounts.id, { onDelete: 'cascade' }),
+    rights: text('rights').notNull(),
+    createdAt: text('created_at').notNull(),
+  },
+  (t) => [index('grants_subject').on(t.subjectType, t.subjectId)],
+);
+
+/** Signed-in sessions; the token itself is never stored, its SHA-256 is. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    origin: text('origin').notNull(),
+    createdAt: text('created_at').notNull(),
+    lastSeenAt: text('last_seen_at').notNull(),
+    expiresAt: text('expires_at').notNull(),
+    /** Signed in with the password, the second step still to do. */
+    pendingTotp: integer('pending_totp', { mode: 'boolean' }).notNull().default(false),
+    revokedAt: text('revoked_at'),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+);
+
+/** Invitations: a one-time code (its SHA-256) that lets a new person choose a password. */
+export const invitations = sqliteTable('invitations', {
+  codeHash: text('code_hash').primaryKey(),
+  userId: integer('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+  usedAt: text('used_at'),
+});
+
+/**
+ * The tamper-evident log: each entry carries the SHA-256 of the one before (main/auth/audit.ts),
+ * so an edit, a deletion or an insertion anywhere breaks the chain. Appended in the same
+ * transaction as the change it records; nothing in the app edits it.
+ */
+export const auditLog = sqliteTable(
+  'audit_log',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    at: text('at').notNull(),
+    /** user:<id> (with the name at that time), cli:<os user>, system. */
+    actor: text('actor').notNull(),
+    actorName: text('actor_name').notNull(),
+    /** Which session, machine or front end the call came from. */
+    origin: text('origin').notNull(),
+    action: text('action').notNull(),
+    targetType: text('target_type'),
+    targetId: text('target_id'),
+    accountId: integer('account_id'),
+    /** JSON: what else the entry says (a tag's name, the rights granted, a hash…). */
+    details: text('details').notNull().default('{}'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('audit_at').on(t.at),
+    index('audit_actor').on(t.actor),
+    index('audit_target').on(t.targetType, t.targetId),
+  ],
+);
