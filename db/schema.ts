@@ -313,6 +313,8 @@ export const users = sqliteTable(
     passwordHash: text('password_hash'),
     /** TOTP secret (base32) once two-step verification is turned on. */
     totpSecret: text('totp_secret'),
+    /** The last TOTP time step accepted: a code is never accepted twice (RFC 6238 §5.2). */
+    totpLastStep: integer('totp_last_step'),
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: text('locked_until'),
     createdAt: text('created_at').notNull(),

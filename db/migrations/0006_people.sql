@@ -81,6 +81,7 @@ CREATE TABLE `users` (
 	`role` text NOT NULL,
 	`password_hash` text,
 	`totp_secret` text,
+	`totp_last_step` integer,
 	`failed_logins` integer DEFAULT 0 NOT NULL,
 	`locked_until` text,
 	`created_at` text NOT NULL,
