@@ -4,7 +4,7 @@
  * migrations applied at start-up. The archive folder is owner-only (main/private-files.ts).
  */
 import { closeSync, existsSync, openSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
@@ -79,12 +79,15 @@ const PRIVATE_MODES = '1';
  * others (a copy of the folder made with the umask's modes).
  */
 function restrictArchive(sqlite: Database.Database, file: string, loose: boolean): void {
-  for (const s of SIDECARS) restrictPath(file + s, PRIVATE_FILE_MODE);
+  // The database and its sidecars were made private before SQLite opened them (prepareDatabaseFile)
+  // and SQLite gives the sidecars the database file's mode: they are not touched now that it holds
+  // them (closing any descriptor of them would drop its locks).
   const done = sqlite.prepare("SELECT value FROM meta WHERE key = 'private_modes'").get() as
     | { value: string }
     | undefined;
   if (!loose && done?.value === PRIVATE_MODES) return;
-  const { skipped } = restrictArchiveTree(dirname(file));
+  const base = basename(file);
+  const { skipped } = restrictArchiveTree(dirname(file), [base, ...SIDECARS.map((s) => base + s)]);
   if (skipped.length > 0) {
     // Not this user's files (or links): they stay as they are, and the person is told where.
     console.warn(

@@ -14,6 +14,7 @@ import {
   type Dirent,
   fchmodSync,
   fstatSync,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -46,6 +47,16 @@ export type Restricted = 'ok' | 'missing' | 'skipped';
  */
 export function restrictPath(path: string, mode: number): Restricted {
   if (!enforced) return 'ok';
+  // Already right: nothing is opened. Opening and closing a database file or its -wal/-shm in a
+  // process that has it open drops that process's SQLite locks on it (POSIX advisory locks belong to
+  // the process, any close releases them: sqlite.org, "How To Corrupt Your Database Files" §2.2),
+  // and another process may then reset the shared memory under it (SIGBUS). lstat opens nothing.
+  try {
+    const st = lstatSync(path);
+    if (!st.isSymbolicLink() && (st.mode & 0o7777) === mode && st.uid === process.getuid?.()) return 'ok';
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+  }
   let fd: number;
   try {
     // O_NONBLOCK: a FIFO put in the folder must not hang the open.
@@ -74,7 +85,7 @@ export function restrictPath(path: string, mode: number): Restricted {
  * they are not the archive's, and a folder given by mistake (--archive ~) must not be rewritten
  * through and through. Returns how many entries could not be made private.
  */
-export function restrictArchiveTree(dir: string): { skipped: string[] } {
+export function restrictArchiveTree(dir: string, open: readonly string[] = []): { skipped: string[] } {
   const skipped: string[] = [];
   if (!enforced) return { skipped };
   const one = (path: string, mode: number) => {
@@ -83,6 +94,9 @@ export function restrictArchiveTree(dir: string): { skipped: string[] } {
   one(dir, PRIVATE_DIR_MODE);
   for (const entry of entries(dir)) {
     const path = join(dir, entry.name);
+    // Files SQLite holds open in this process (the database and its sidecars) are made private
+    // before it opens them, never while it has them (see restrictPath).
+    if (open.includes(entry.name)) continue;
     if (entry.isFile()) one(path, PRIVATE_FILE_MODE);
     else if (entry.isDirectory() && entry.name === 'objects') walk(path);
   }
