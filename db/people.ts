@@ -190,11 +190,12 @@ export function revokeSession(db: Db, tokenHash: string, at: string): number {
     .run().changes;
 }
 
+/** Ends a person's open sessions (those already expired stay as they are); how many. */
 export function revokeSessionsOf(db: Db, userId: number, at: string): number {
   return db
     .update(sessions)
     .set({ revokedAt: at })
-    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt)))
+    .where(and(eq(sessions.userId, userId), isNull(sessions.revokedAt), sql`${sessions.expiresAt} > ${at}`))
     .run().changes;
 }
 
