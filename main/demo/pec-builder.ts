@@ -246,8 +246,17 @@ export function buildOriginal(spec: OriginalSpec): Buffer {
   );
 }
 
-/** The provider rewrites the original it wraps: Message-ID becomes the identificativo (§2.1). */
-export function providerRewrite(original: Buffer, identificativo: string, msgid: string): Buffer {
+/**
+ * The provider rewrites the original it wraps: Message-ID becomes the identificativo (§2.1), and
+ * its Received line goes on top (`received`: that line without "Received: ", when the caller knows
+ * who submitted the message to which server).
+ */
+export function providerRewrite(
+  original: Buffer,
+  identificativo: string,
+  msgid: string,
+  received = `from client.test by smtp.provider.test with ESMTPSA; ${rfc2822Date(new Date())}`,
+): Buffer {
   const text = original.toString('latin1');
   const split = text.indexOf(`${CRLF}${CRLF}`);
   const head = text
@@ -255,7 +264,7 @@ export function providerRewrite(original: Buffer, identificativo: string, msgid:
     .split(CRLF)
     .filter((l) => !/^message-id:/i.test(l));
   const rewritten = [
-    `Received: from client.test by smtp.provider.test with ESMTPSA; ${rfc2822Date(new Date())}`,
+    `Received: ${received}`,
     ...head,
     `Message-ID: <${identificativo}>`,
     `X-Riferimento-Message-ID: ${msgid}`,
