@@ -87,9 +87,24 @@ async function inbox(info: SimInfo, box: { address: string; password: string }):
   }
 }
 
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-});
+// A test that failed half-way leaves its simulator running: SIGTERM lets it stop its Dovecot too.
+afterAll(async () => {
+  await Promise.all(
+    children
+      .filter((c) => c.exitCode === null && c.signalCode === null)
+      .map(
+        (c) =>
+          new Promise<void>((resolve) => {
+            const force = setTimeout(() => c.kill('SIGKILL'), 15_000);
+            c.once('exit', () => {
+              clearTimeout(force);
+              resolve();
+            });
+            c.kill('SIGTERM');
+          }),
+      ),
+  );
+}, 20_000);
 
 describe('npm run sim', () => {
   it('is node --import tsx main/sim/cli.ts, exec-ed after the dependency check', () => {
