@@ -9,7 +9,8 @@
 import { webcrypto } from 'node:crypto';
 import type * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { readSignedData } from './cms-parse.ts';
+import { readSignedData, readSignedParts } from './cms-parse.ts';
+import { signingTimeOf, verifySignedParts } from './cms-verify.ts';
 import type { PecStructure } from './structure.ts';
 import { certificateSha256, type TrustAnchors, type TrustEra } from './trust.ts';
 import { pecTrustList } from './trust-store.ts';
@@ -71,6 +72,11 @@ export interface VerifyOptions {
   anchors?: TrustAnchors;
   /** Used when the signature carries no signingTime. */
   now?: Date;
+  /**
+   * Who checks the CMS signature: node:crypto, with pkijs for what it does not judge (the default),
+   * or pkijs alone (the tests compare the two, report for report).
+   */
+  cmsEngine?: 'node' | 'pkijs';
 }
 
 /** Certificate policy arc of PEC provider certificates (AgID: 1.3.76.16.3.1 and below). */
@@ -120,17 +126,37 @@ async function verifyUnsafe(
     );
   if (container.form === 'broken') return report('tampered', 'broken-container', container.reason, null);
   const form = container.form;
-  const signedData = container.form === 'opaque' ? container.signedData : readSignedData(container.der);
-  if (!signedData)
-    return report('tampered', 'not-cms', 'the signature part is not a readable CMS SignedData', form);
-  if (signedData.signerInfos.length === 0)
-    return report('tampered', 'no-signer', 'the signature has no signer', form);
+  // node:crypto on the bytes cut apart by a TLV walk; pkijs for what that does not read plainly.
+  const parts = options.cmsEngine === 'pkijs' ? null : readSignedParts(container.der);
+  const fastTime = parts?.signerInfos[0] ? signingTimeOf(parts.signerInfos[0]) : 'unreadable';
+  const fast = parts && fastTime !== 'unreadable' ? parts : null;
+  let pkijsData: pkijs.SignedData | null | undefined;
+  const signedData = () => {
+    if (pkijsData === undefined)
+      pkijsData = container.form === 'opaque' ? container.signedData : readSignedData(container.der);
+    return pkijsData;
+  };
+  if (!fast) {
+    const sd = signedData();
+    if (!sd)
+      return report('tampered', 'not-cms', 'the signature part is not a readable CMS SignedData', form);
+    if (sd.signerInfos.length === 0)
+      return report('tampered', 'no-signer', 'the signature has no signer', form);
+  }
 
-  const signingTime = readSigningTime(signedData.signerInfos[0]!);
-  const cryptoCheck = await checkCms(
-    signedData,
-    container.form === 'detached' ? container.signedBytes : null,
-  );
+  const signingTime = fast ? (fastTime as Date | null) : readSigningTime(signedData()!.signerInfos[0]!);
+  const detached = container.form === 'detached' ? container.signedBytes : null;
+  const candidates = detached ? uniqueBuffers([toCrlf(detached), detached]) : [null];
+  const quick = fast ? verifySignedParts(fast, candidates) : null;
+  let cryptoCheck: CmsCheck;
+  if (quick?.ok) cryptoCheck = quick;
+  else {
+    // A failure (or a structure node:crypto was not asked to judge): pkijs says it in its words.
+    const sd = signedData();
+    if (!sd)
+      return report('tampered', 'not-cms', 'the signature part is not a readable CMS SignedData', form);
+    cryptoCheck = await checkCms(sd, candidates);
+  }
   const signer = cryptoCheck.signer;
   const base: Judged = {
     form,
@@ -144,7 +170,7 @@ async function verifyUnsafe(
   const at = signingTime ?? options.now ?? new Date();
   const atIso = at.toISOString();
   const anchors = options.anchors ?? pecTrustList();
-  const pool = (signedData.certificates ?? []).filter(
+  const pool = (fast?.certificates ?? signedData()?.certificates ?? []).filter(
     (c): c is pkijs.Certificate => c instanceof pkijs.Certificate,
   );
   const path = await cachedChain(signerCert, pool, anchors);
@@ -281,7 +307,7 @@ function report(
   return verdict({ form, signer: null, signingTime: null, chain: [], era: null }, v, code, reason, params);
 }
 
-type CmsCheck =
+export type CmsCheck =
   | { ok: true; signer: pkijs.Certificate }
   | {
       ok: false;
@@ -292,11 +318,11 @@ type CmsCheck =
     };
 
 /**
- * Digest and RSA signature. S/MIME signs the canonical (CRLF) form; a copy stored with bare LF is
- * canonicalised before the check, and as a last resort the bytes are tried exactly as stored.
+ * Digest and RSA signature through pkijs. S/MIME signs the canonical (CRLF) form; a copy stored
+ * with bare LF is canonicalised before the check, and as a last resort the bytes are tried exactly
+ * as stored (the candidates, in that order; [null] for encapsulated content).
  */
-async function checkCms(sd: pkijs.SignedData, detached: Buffer | null): Promise<CmsCheck> {
-  const candidates = detached ? uniqueBuffers([toCrlf(detached), detached]) : [null];
+export async function checkCms(sd: pkijs.SignedData, candidates: (Buffer | null)[]): Promise<CmsCheck> {
   let last: CmsCheck = {
     ok: false,
     verdict: 'tampered',
@@ -352,16 +378,21 @@ function uniqueBuffers(list: Buffer[]): Buffer[] {
   return list.filter((b, i) => list.findIndex((o) => o.equals(b)) === i);
 }
 
+/** Bare LF made CRLF; the same buffer when there is none (the usual case: copies keep CRLF). */
 export function toCrlf(buf: Buffer): Buffer {
-  if (!buf.includes(0x0a)) return buf;
-  const out: number[] = [];
-  for (let i = 0; i < buf.length; i++) {
-    const byte = buf[i]!;
-    if (byte === 0x0a && (i === 0 || buf[i - 1] !== 0x0d)) out.push(0x0d);
-    out.push(byte);
+  const pieces: Buffer[] = [];
+  let from = 0;
+  for (let lf = buf.indexOf(0x0a); lf !== -1; lf = buf.indexOf(0x0a, lf + 1)) {
+    if (lf > 0 && buf[lf - 1] === 0x0d) continue;
+    pieces.push(buf.subarray(from, lf), CR);
+    from = lf;
   }
-  return Buffer.from(out);
+  if (pieces.length === 0) return buf;
+  pieces.push(buf.subarray(from));
+  return Buffer.concat(pieces);
 }
+
+const CR = Buffer.from([0x0d]);
 
 function toArrayBuffer(buf: Buffer): ArrayBuffer {
   return buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength) as ArrayBuffer;
