@@ -7,8 +7,8 @@ import { listAccounts } from '../db/accounts.ts';
 import { adoptLegacyCaFiles } from './accounts/legacy-ca.ts';
 import { EventBus } from './api/events.ts';
 import type { CoreServices } from './api/handlers.ts';
-import { createHandlers } from './api/handlers.ts';
-import { type ApiRegistry, createRegistry } from './api/registry.ts';
+import { registryFor } from './api/handlers.ts';
+import type { ApiRegistry } from './api/registry.ts';
 import { Archive } from './archive/archive.ts';
 import { archiveTrustAnchors } from './archive/archive-config.ts';
 import { isDemoArchive } from './demo/demo-archive.ts';
@@ -90,7 +90,7 @@ export async function openCore(options: CoreOptions): Promise<Core> {
   };
   await services.switchArchive!(options.archiveDir);
   return {
-    registry: createRegistry(createHandlers(services)),
+    registry: registryFor(services),
     events,
     version: VERSION,
     services,

@@ -8,6 +8,9 @@ import { API_EVENTS, isApiMethod } from '../main/api/methods.ts';
 const CALL_CHANNEL = 'pecdesk:call';
 const EVENT_CHANNEL = 'pecdesk:event';
 
+/** The person's session (personal logins): held here, sent with every call, never a cookie. */
+let session: string | null = null;
+
 contextBridge.exposeInMainWorld('pecdesk', {
   call(method: unknown, args: unknown) {
     if (!isApiMethod(method)) {
@@ -16,7 +19,10 @@ contextBridge.exposeInMainWorld('pecdesk', {
         error: { code: 'unknown-method', message: `unknown API method ${String(method)}` },
       });
     }
-    return ipcRenderer.invoke(CALL_CHANNEL, method, args);
+    return ipcRenderer.invoke(CALL_CHANNEL, method, args, session);
+  },
+  setSession(token: unknown) {
+    session = typeof token === 'string' && token.length <= 200 ? token : null;
   },
   on(event: unknown, listener: unknown) {
     if (!(API_EVENTS as readonly unknown[]).includes(event) || typeof listener !== 'function')

@@ -18,7 +18,9 @@ import type { InspectResult } from '../pec/inspect.ts';
 
 export type { ListRow, MailboxEntry, SmartView, ViewCount, ViewRef } from '../../db/views.ts';
 
+import { admin, anyone, type MethodRule, onAccount, onMessage, onThread, signedIn } from './access.ts';
 import type { ApiEventName, ApiMethod } from './methods.ts';
+import { type PeopleResults, peopleRules, peopleSchemas } from './people-contract.ts';
 
 export type { ApiEventName, ApiMethod } from './methods.ts';
 
@@ -97,6 +99,8 @@ export const argSchemas = {
       limit: z.number().int().min(0).max(500),
       /** The search box while typing: its last word is a prefix ("fattu" finds "fattura"). */
       prefixLast: z.boolean().optional(),
+      /** Count every match; without it counting stops past 5,000 (`totalApproximate`). */
+      exactCount: z.boolean().optional(),
     })
     .strict(),
   'search.suggest': z
@@ -135,7 +139,52 @@ export const argSchemas = {
   'attachments.get': z
     .object({ messageId: z.number().int().positive(), index: z.number().int().min(0).max(10_000) })
     .strict(),
+  ...peopleSchemas,
 } satisfies Record<ApiMethod, z.ZodType>;
+
+/**
+ * What each method needs from its caller and what the log keeps of it (main/api/access.ts), beside
+ * the schemas: a method without its rule does not compile. Checked by the registry before any
+ * handler runs; lists and searches are 'signed-in' and scoped to the caller's mailboxes in db/.
+ */
+export const methodRules = {
+  'app.info': { access: anyone, audit: false },
+  // Reads a file the person already has; no archive data.
+  'pec.inspect': { access: signedIn, audit: false },
+  'views.list': { access: signedIn, audit: false },
+  'messages.list': { access: signedIn, audit: false },
+  'messages.get': { access: onMessage('read'), audit: { action: 'message.open', by: 'registry' } },
+  'threads.get': { access: onThread('read'), audit: { action: 'thread.open', by: 'registry' } },
+  'accounts.list': { access: signedIn, audit: false },
+  'accounts.add': { access: admin, audit: { action: 'account.add', by: 'handler' } },
+  'accounts.remove': { access: onAccount('manage'), audit: { action: 'account.remove', by: 'handler' } },
+  // Tries a login with what was typed; nothing is stored or read from the archive.
+  'accounts.test': { access: admin, audit: false },
+  'accounts.setPassword': {
+    access: onAccount('manage'),
+    audit: { action: 'account.password', by: 'handler' },
+  },
+  'accounts.presets': { access: signedIn, audit: false },
+  'sync.now': { access: signedIn, audit: false },
+  'attachments.get': {
+    access: onMessage('read', 'messageId'),
+    audit: { action: 'attachment.download', by: 'registry' },
+  },
+  // The read state is not evidence; opening the message is (message.open).
+  'messages.setSeen': { access: onMessage('read'), audit: false },
+  'messages.raw': { access: onMessage('read'), audit: { action: 'message.export', by: 'registry' } },
+  'accounts.update': { access: onAccount('manage'), audit: { action: 'account.update', by: 'handler' } },
+  // Switching to the demo archive and back changes which archive the front ends see.
+  'demo.open': { access: admin, audit: false },
+  'demo.close': { access: admin, audit: false },
+  'search.query': { access: signedIn, audit: false },
+  'search.suggest': { access: signedIn, audit: false },
+  'search.stats': { access: signedIn, audit: false },
+  'searches.list': { access: signedIn, audit: false },
+  'searches.save': { access: signedIn, audit: false },
+  'searches.remove': { access: signedIn, audit: false },
+  ...peopleRules,
+} satisfies Record<ApiMethod, MethodRule>;
 
 export type ApiArgs<M extends ApiMethod> = z.infer<(typeof argSchemas)[M]>;
 
@@ -232,7 +281,7 @@ export interface PublicAccount {
   writeSeen: boolean;
 }
 
-export interface ApiResults {
+export interface ApiResults extends PeopleResults {
   'app.info': AppInfo;
   'pec.inspect': InspectView;
   'views.list': { smart: ViewCount[]; mailboxes: MailboxEntry[] };
@@ -316,6 +365,10 @@ export type ApiErrorCode =
   | 'invalid-arguments'
   | 'unknown-method'
   | 'forbidden'
+  /** Sign in first (logins are on and the call carries no open session). */
+  | 'unauthenticated'
+  /** Too many failed attempts: wait (the message says until when). */
+  | 'locked'
   | 'not-found'
   | 'conflict'
   | 'internal';
@@ -332,6 +385,8 @@ export type ApiResponse<T> = { ok: true; value: T } | { ok: false; error: ApiErr
 export interface PecDeskBridge {
   call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResponse<ApiResults[M]>>;
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void;
+  /** The session of the person signed in (personal logins), sent with every call; null signs out. */
+  setSession(token: string | null): void;
 }
 
 /** Thrown inside handlers to answer with a specific error code instead of `internal`. */

@@ -30,7 +30,9 @@ import { classifyImapError, connectImap } from '../sync/imap-connect.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import { ApiFailure, type ThreadView } from './contract.ts';
 import type { EventBus } from './events.ts';
-import type { Handlers } from './registry.ts';
+import { archiveGuard } from './guard.ts';
+import { createPeopleHandlers } from './people-handlers.ts';
+import { type ApiRegistry, createRegistry, type Handlers, type Logger } from './registry.ts';
 
 export interface CoreServices {
   version: string;
@@ -126,6 +128,7 @@ function accountFailure(error: unknown): never {
 export function createHandlers(core: CoreServices): Handlers {
   const anchorOptions = () => (core.anchors ? { anchors: core.anchors } : {});
   return {
+    ...createPeopleHandlers(() => need(core.archive, 'archive')),
     'app.info': async (_args, caller) => ({
       name: 'PecDesk',
       version: core.version,
@@ -164,13 +167,14 @@ export function createHandlers(core: CoreServices): Handlers {
       const page = listView(db, view, offset, limit);
       return offset === 0 ? { ...page, messageTotal: countViewMessages(db, view) } : page;
     },
-    'search.query': async ({ text, sort, offset, limit, prefixLast }) =>
+    'search.query': async ({ text, sort, offset, limit, prefixLast, exactCount }) =>
       runSearch(need(core.archive, 'archive').db, {
         text,
         sort,
         offset,
         limit,
         prefixLast: prefixLast ?? false,
+        exactCount: exactCount ?? false,
       }),
     'search.suggest': async ({ text, limit, kinds }) => ({
       suggestions: (await need(core.archive, 'archive').instant()).suggest(text, limit, kinds),
@@ -226,27 +230,44 @@ export function createHandlers(core: CoreServices): Handlers {
       if (!view) throw new ApiFailure('not-found', `no thread ${'id' in args ? args.id : args.msgid}`);
       return view;
     },
-    'accounts.list': async () => listAccounts(need(core.archive, 'archive').db).map(publicAccount),
+    // The mailboxes the person may read (everyone's for the owner and administrators).
+    'accounts.list': async (_args, caller) =>
+      listAccounts(need(core.archive, 'archive').db)
+        .filter((a) => caller.principal.rights.byAccount.has(a.id))
+        .map(publicAccount),
     'accounts.presets': async () =>
       PRESETS.map((p) => ({ id: p.id, name: p.name, domains: p.domains, login: p.login, imap: p.imap })),
-    'accounts.add': async ({ password, ...input }) => {
+    'accounts.add': async ({ password, ...input }, caller) => {
       const archive = need(core.archive, 'archive');
       const row = await addAccount(archive.db, need(core.secrets, 'secret store'), input, password).catch(
         accountFailure,
       );
+      caller.audit({
+        action: 'account.add',
+        targetType: 'account',
+        targetId: row.email,
+        accountId: row.id,
+        details: { host: row.imapHost, port: row.imapPort, user: row.imapUser },
+      });
       void core.sync?.syncAccount(row, true);
       return publicAccount(row);
     },
-    'accounts.remove': async ({ email }) => {
+    'accounts.remove': async ({ email }, caller) => {
       const archive = need(core.archive, 'archive');
       const row = findAccount(archive.db, email);
       if (row) core.sync?.stopAccount(row.id);
       const removed = await removeAccount(archive.db, need(core.secrets, 'secret store'), email).catch(
         accountFailure,
       );
+      caller.audit({
+        action: 'account.remove',
+        targetType: 'account',
+        targetId: removed.email,
+        accountId: removed.id,
+      });
       return { removed: removed.email };
     },
-    'accounts.setPassword': async ({ email, password }) => {
+    'accounts.setPassword': async ({ email, password }, caller) => {
       const archive = need(core.archive, 'archive');
       const row = await setAccountPassword(
         archive.db,
@@ -254,6 +275,12 @@ export function createHandlers(core: CoreServices): Handlers {
         email,
         password,
       ).catch(accountFailure);
+      caller.audit({
+        action: 'account.password',
+        targetType: 'account',
+        targetId: row.email,
+        accountId: row.id,
+      });
       // The confirmed server is synced at once, as after adding the account.
       void core.sync?.syncAccount(row, true);
       return publicAccount(row);
@@ -292,11 +319,22 @@ export function createHandlers(core: CoreServices): Handlers {
         contentBase64: (await archive.objects.get(row.objectHash)).toString('base64'),
       };
     },
-    'accounts.update': async ({ email, ...settings }) => {
+    'accounts.update': async ({ email, ...settings }, caller) => {
       const archive = need(core.archive, 'archive');
       const row = findAccount(archive.db, email);
       if (!row) throw new ApiFailure('not-found', `no account ${email}`);
-      return publicAccount(updateAccountSettings(archive.db, row.id, settings)!);
+      const updated = archive.db.$client.transaction(() => {
+        const next = updateAccountSettings(archive.db, row.id, settings)!;
+        caller.audit({
+          action: 'account.update',
+          targetType: 'account',
+          targetId: row.email,
+          accountId: row.id,
+          details: settings,
+        });
+        return next;
+      })();
+      return publicAccount(updated);
     },
     'attachments.get': async ({ messageId, index }) => {
       const archive = need(core.archive, 'archive');
@@ -322,4 +360,13 @@ export function createHandlers(core: CoreServices): Handlers {
       return { started: accounts.length };
     },
   };
+}
+
+/** The one registry over the core's services, with the guard over its current archive. */
+export function registryFor(core: CoreServices, log?: Logger): ApiRegistry {
+  return createRegistry(
+    createHandlers(core),
+    archiveGuard(() => core.archive),
+    log,
+  );
 }

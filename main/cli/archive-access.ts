@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { adoptLegacyCaFiles } from '../accounts/legacy-ca.ts';
 import type { ApiArgs, ApiMethod, ApiResults } from '../api/contract.ts';
 import { EventBus } from '../api/events.ts';
-import { createHandlers } from '../api/handlers.ts';
-import { type ApiRegistry, createRegistry } from '../api/registry.ts';
+import { registryFor } from '../api/handlers.ts';
+import type { ApiRegistry } from '../api/registry.ts';
 import { Archive } from '../archive/archive.ts';
 import { archiveTrustAnchors } from '../archive/archive-config.ts';
 import { openSecretStore } from '../secrets/open-store.ts';
@@ -48,15 +48,13 @@ export function openSecrets(ctx: CliContext, io: CliIo): Promise<SecretStore> {
  * what they print is what the app shows.
  */
 export function archiveRegistry(opened: OpenedArchive, secrets?: SecretStore): ApiRegistry {
-  return createRegistry(
-    createHandlers({
-      version: VERSION,
-      archiveDir: opened.archive.dir,
-      anchors: undefined,
-      archive: opened.archive,
-      ...(secrets ? { secrets } : {}),
-    }),
-  );
+  return registryFor({
+    version: VERSION,
+    archiveDir: opened.archive.dir,
+    anchors: undefined,
+    archive: opened.archive,
+    ...(secrets ? { secrets } : {}),
+  });
 }
 
 /** Calls a handler and turns an API error into the CLI's error line (not-found: exit 1). */

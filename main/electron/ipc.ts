@@ -8,11 +8,15 @@ export const EVENT_CHANNEL = 'pecdesk:event';
 
 /** The contract over ipcMain.handle: one channel, the registry validates, the sender is checked. */
 export function wireIpc(ipcMain: Pick<IpcMain, 'handle'>, registry: ApiRegistry): void {
-  ipcMain.handle(CALL_CHANNEL, async (event, method: unknown, args: unknown) => {
+  ipcMain.handle(CALL_CHANNEL, async (event, method: unknown, args: unknown, session: unknown) => {
     if (!isTrustedSender(event.senderFrame)) {
       return { ok: false, error: { code: 'forbidden', message: 'IPC from an untrusted frame' } };
     }
-    return registry.call(method, args, { transport: 'ipc' });
+    return registry.call(method, args, {
+      transport: 'ipc',
+      session: typeof session === 'string' ? session.slice(0, 200) : null,
+      origin: 'desktop',
+    });
   });
 }
 

@@ -130,8 +130,18 @@ async function handleFrame(data: RawData, isBinary: boolean, registry: ApiRegist
   }
   if (typeof msg !== 'object' || msg === null || Array.isArray(msg))
     return { type: 'error', message: 'a message must be a JSON object' };
-  const { id, method, args } = msg as { id?: unknown; method?: unknown; args?: unknown };
-  const response = await registry.call(method, args, { transport: 'http' });
+  const { id, method, args, session } = msg as {
+    id?: unknown;
+    method?: unknown;
+    args?: unknown;
+    session?: unknown;
+  };
+  // The person's session (personal logins) travels with each call; the registry decides.
+  const response = await registry.call(method, args, {
+    transport: 'http',
+    session: typeof session === 'string' ? session.slice(0, 200) : null,
+    origin: 'browser',
+  });
   return { type: 'response', id, response };
 }
 
@@ -166,7 +176,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Bridge
     if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
       return send(res, 415, { ok: false, error: { code: 'invalid-arguments', message: 'JSON only' } });
     }
-    let body: { method?: unknown; args?: unknown };
+    let body: { method?: unknown; args?: unknown; session?: unknown };
     try {
       body = JSON.parse((await readBody(req)).toString('utf8'));
     } catch (error) {
@@ -175,7 +185,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Bridge
         error: { code: 'invalid-arguments', message: (error as Error).message },
       });
     }
-    return send(res, 200, await options.registry.call(body.method, body.args, { transport: 'http' }));
+    return send(
+      res,
+      200,
+      await options.registry.call(body.method, body.args, {
+        transport: 'http',
+        session: typeof body.session === 'string' ? body.session.slice(0, 200) : null,
+        origin: 'http',
+      }),
+    );
   }
   if (req.method !== 'GET' && req.method !== 'HEAD')
     return send(res, 405, { ok: false, error: { code: 'not-found', message: 'GET only' } });

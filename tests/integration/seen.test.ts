@@ -8,8 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { updateAccountSettings } from '../../db/accounts.ts';
 import { isMessageSeen } from '../../db/flags.ts';
 import { listMessages } from '../../db/messages.ts';
-import { createHandlers } from '../../main/api/handlers.ts';
-import { createRegistry } from '../../main/api/registry.ts';
+import { registryFor } from '../../main/api/handlers.ts';
 import { buildOrdinary } from '../factory/pec-factory.ts';
 import { DovecotServer, type DovecotUser, dovecotAvailable } from '../support/dovecot.ts';
 import { archiveWithAccount } from '../support/imap-archive.ts';
@@ -28,16 +27,14 @@ describe.runIf(dovecotAvailable)('read state written back to the server (\\Seen)
     const user = server.addUser(`lettura${++n}@pec.alfa.test`);
     await server.append(user, 'INBOX', [buildOrdinary({ subject: 'Da leggere' })]);
     const { archive, secrets, account, sync } = await archiveWithAccount(server, user);
-    const registry = createRegistry(
-      createHandlers({
-        version: 'test',
-        archiveDir: archive.dir,
-        anchors: undefined,
-        archive,
-        secrets,
-        sync,
-      }),
-    );
+    const registry = registryFor({
+      version: 'test',
+      archiveDir: archive.dir,
+      anchors: undefined,
+      archive,
+      secrets,
+      sync,
+    });
     await sync.syncAll();
     const id = listMessages(archive.db)[0]!.id;
     const setSeen = async (seen: boolean) => {

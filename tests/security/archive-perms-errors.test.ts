@@ -6,8 +6,7 @@
 import { unlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getMessage } from '../../db/messages.ts';
-import { createHandlers } from '../../main/api/handlers.ts';
-import { createRegistry } from '../../main/api/registry.ts';
+import { registryFor } from '../../main/api/handlers.ts';
 import { Archive } from '../../main/archive/archive.ts';
 import { buildOrdinary } from '../../main/demo/pec-builder.ts';
 import { tempDir } from '../support/archive.ts';
@@ -29,8 +28,8 @@ describe('internal errors do not carry the archive paths', () => {
       const object = archive.objects.pathOf(getMessage(archive.db, id)!.objectHash);
       unlinkSync(object);
       const logged: string[] = [];
-      const registry = createRegistry(
-        createHandlers({ version: '0', archiveDir: dir, anchors: undefined, archive }),
+      const registry = registryFor(
+        { version: '0', archiveDir: dir, anchors: undefined, archive },
         { error: (line) => logged.push(line) },
       );
       for (const [method, args] of [

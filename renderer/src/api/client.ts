@@ -39,6 +39,7 @@ export class WebSocketBridge implements PecDeskBridge {
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
   private retry = 0;
+  private session: string | null = null;
 
   constructor(
     private readonly url: string,
@@ -55,8 +56,12 @@ export class WebSocketBridge implements PecDeskBridge {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.pending.set(id, { resolve: resolve as Pending['resolve'] });
-      socket.send(JSON.stringify({ id, method, args }));
+      socket.send(JSON.stringify({ id, method, args, ...(this.session ? { session: this.session } : {}) }));
     });
+  }
+
+  setSession(token: string | null): void {
+    this.session = token;
   }
 
   on<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void {

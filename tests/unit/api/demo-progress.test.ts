@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ApiEvents } from '../../../main/api/contract.ts';
 import { EventBus } from '../../../main/api/events.ts';
-import { createHandlers } from '../../../main/api/handlers.ts';
-import { createRegistry } from '../../../main/api/registry.ts';
+import { registryFor } from '../../../main/api/handlers.ts';
 import { tempDir } from '../../support/archive.ts';
 
 describe('demo.open', () => {
@@ -13,19 +12,17 @@ describe('demo.open', () => {
     const seen: ApiEvents['demo.progress'][] = [];
     events.on('demo.progress', (p) => seen.push(p));
     const opened: string[] = [];
-    const registry = createRegistry(
-      createHandlers({
-        version: '1',
-        archiveDir: home,
-        homeArchiveDir: home,
-        anchors: undefined,
-        events,
-        switchArchive: async (dir) => {
-          // Opening comes after the building steps, before the last report.
-          opened.push(`${dir} after ${seen.map((p) => p.done).join(',')}`);
-        },
-      }),
-    );
+    const registry = registryFor({
+      version: '1',
+      archiveDir: home,
+      homeArchiveDir: home,
+      anchors: undefined,
+      events,
+      switchArchive: async (dir) => {
+        // Opening comes after the building steps, before the last report.
+        opened.push(`${dir} after ${seen.map((p) => p.done).join(',')}`);
+      },
+    });
     const result = await registry.call('demo.open', {}, { transport: 'http' });
     expect(result).toEqual({ ok: true, value: { archiveDir: `${home}-demo` } });
     expect(opened).toEqual([`${home}-demo after 0,1,2,3`]);

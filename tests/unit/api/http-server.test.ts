@@ -5,8 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { EventBus } from '../../../main/api/events.ts';
-import { createHandlers } from '../../../main/api/handlers.ts';
-import { createRegistry } from '../../../main/api/registry.ts';
+import { registryFor } from '../../../main/api/handlers.ts';
 import { type RunningBridge, startBridge } from '../../../main/server/http-server.ts';
 
 const TOKEN = 'x'.repeat(43);
@@ -42,9 +41,7 @@ describe('HTTP/WebSocket bridge', () => {
   writeFileSync(join(tmpdir(), 'secret.txt'), 'secret');
 
   beforeAll(async () => {
-    const registry = createRegistry(
-      createHandlers({ version: '9.9.9', archiveDir: '/a', anchors: undefined }),
-    );
+    const registry = registryFor({ version: '9.9.9', archiveDir: '/a', anchors: undefined });
     bridge = await startBridge({ registry, events, staticDir: dir, port: 0, token: TOKEN });
   });
   afterAll(() => bridge.close());

@@ -52,7 +52,11 @@ describe('Electron window and IPC security', () => {
       {},
     );
     expect(good).toEqual({ ok: true, value: 1 });
-    expect(registry.call).toHaveBeenCalledWith('app.info', {}, { transport: 'ipc' });
+    expect(registry.call).toHaveBeenCalledWith(
+      'app.info',
+      {},
+      { transport: 'ipc', session: null, origin: 'desktop' },
+    );
     const bad = await listener({ senderFrame: { url: 'https://evil.test/', parent: null } }, 'app.info', {});
     expect(bad).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(registry.call).toHaveBeenCalledTimes(1);

@@ -37,6 +37,7 @@ function bridge() {
       return { ok: true, value: account };
     }) as PecDeskBridge['call'],
     on: () => () => {},
+    setSession: () => {},
   };
   return { b, calls };
 }

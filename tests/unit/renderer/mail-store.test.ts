@@ -41,6 +41,7 @@ function fakeBridge() {
       return { ok: false, error: { code: 'unknown-method', message: method } };
     }) as PecDeskBridge['call'],
     on: () => () => {},
+    setSession: () => {},
   };
   return { bridge, calls };
 }

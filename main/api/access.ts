@@ -1,0 +1,71 @@
+/**
+ * What each API method needs from its caller, and what the log records of it (issue "people"):
+ * declared once per method in contract.ts (methodRules, beside the argument schemas, typed so that
+ * a new method cannot be added without both), checked by the registry before the handler runs.
+ */
+import type { AuditActor, AuditEvent } from '../auth/audit.ts';
+import type { Right, Rights } from '../auth/rights.ts';
+
+/** Which mailboxes (account ids) a call touches, from its arguments. */
+export type Target =
+  /** The message with this id (args[field]): every mailbox it sits in. */
+  | { message: string }
+  /** A PEC thread, by id or by msgid (threads.get's arguments): every mailbox of its members. */
+  | { thread: true }
+  /** An account by its address (args[field]). */
+  | { account: string };
+
+export type Access =
+  /** Before anyone has signed in: status, login, the first owner. */
+  | { who: 'anyone' }
+  /** Anyone signed in; the handler shows only the mailboxes they may read (scoped queries). */
+  | { who: 'signed-in' }
+  /** People and settings of the whole archive: owner and admins. */
+  | { who: 'admin' }
+  /** This right on every mailbox the call touches. */
+  | { who: 'mailbox'; right: Right; target: Target };
+
+/**
+ * false: the call neither reveals nor changes anything the log must keep (lists the person may see
+ * anyway, status). Otherwise the action recorded: by the registry after a successful call
+ * ('registry': reads, whose entry goes alone), or by the handler inside the transaction of its
+ * change ('handler': the registry checks that it did).
+ */
+export type AuditRule = false | { action: string; by: 'registry' | 'handler' };
+
+export interface MethodRule {
+  access: Access;
+  audit: AuditRule;
+}
+
+export const anyone: Access = { who: 'anyone' };
+export const signedIn: Access = { who: 'signed-in' };
+export const admin: Access = { who: 'admin' };
+export const onMessage = (right: Right, field = 'id'): Access => ({
+  who: 'mailbox',
+  right,
+  target: { message: field },
+});
+export const onThread = (right: Right): Access => ({ who: 'mailbox', right, target: { thread: true } });
+export const onAccount = (right: Right, field = 'email'): Access => ({
+  who: 'mailbox',
+  right,
+  target: { account: field },
+});
+
+/** Who is calling, once the registry has found out (see main/api/identity.ts). */
+export interface Principal {
+  /** The person (users.id), null for the CLI on the archive's own machine and before the owner exists. */
+  userId: number | null;
+  name: string;
+  rights: Rights;
+  /** How the log names them. */
+  actor: AuditActor;
+}
+
+/** Handed to a handler: who calls, and the log, to write to inside its change's transaction. */
+export interface CallContext {
+  principal: Principal;
+  /** Appends an entry for this call; for 'handler' rules, inside the change's transaction. */
+  audit(event: AuditEvent): void;
+}
