@@ -50,7 +50,7 @@ export function replaceRecoveryCodes(db: Db, userId: number, hashes: string[]): 
 }
 
 /** Uses a recovery code once: true when it was there and unused. */
-export function useRecoveryCode(db: Db, userId: number, codeHash: string, at: string): boolean {
+export function spendRecoveryCode(db: Db, userId: number, codeHash: string, at: string): boolean {
   return (
     db
       .update(recoveryCodes)

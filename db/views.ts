@@ -6,6 +6,7 @@
 
 import { DELIVERY_DEADLINE_MS, deliveryOverdue } from '../main/pec/reconcile.ts';
 import type { Db } from './database.ts';
+import { rowScope, type Scope } from './scope.ts';
 
 export const SMART_VIEWS = [
   'all',
@@ -154,17 +155,18 @@ function viewFilter(view: ViewRef): { sql: string; params: unknown[] } {
   }
 }
 
-function viewFrom(view: ViewRef): { from: string; params: unknown[] } {
+function viewFrom(view: ViewRef, scope: Scope): { from: string; params: unknown[] } {
   const filter = viewFilter(view);
+  const mine = rowScope(scope);
   return {
-    from: `FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE ${LISTED} AND ${filter.sql}`,
-    params: filter.params,
+    from: `FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE ${LISTED} AND ${filter.sql} AND ${mine.sql}`,
+    params: [...filter.params, ...mine.params],
   };
 }
 
 /** How many list rows a view has, without reading them. */
-export function countView(db: Db, view: ViewRef): number {
-  const { from, params } = viewFrom(view);
+export function countView(db: Db, view: ViewRef, scope: Scope): number {
+  const { from, params } = viewFrom(view, scope);
   return (db.$client.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
 }
 
@@ -173,9 +175,10 @@ export function listView(
   view: ViewRef,
   offset: number,
   limit: number,
+  scope: Scope,
 ): { total: number; rows: ListRow[] } {
-  const { from, params } = viewFrom(view);
-  const total = countView(db, view);
+  const { from, params } = viewFrom(view, scope);
+  const total = countView(db, view, scope);
   const rows = db.$client
     .prepare(`SELECT ${ROW_SELECT} ${from} ORDER BY m.sort_date DESC, m.id DESC LIMIT ? OFFSET ?`)
     .all(...params, limit, offset) as RawListRow[];
@@ -187,8 +190,8 @@ export function listView(
  * How many messages the rows of a view hold: a PEC thread is one row with its sent copy and
  * receipts, so "22 messaggi in 20 conversazioni" explains a folder's count beside the list's.
  */
-export function countViewMessages(db: Db, view: ViewRef): number {
-  const { from, params } = viewFrom(view);
+export function countViewMessages(db: Db, view: ViewRef, scope: Scope): number {
+  const { from, params } = viewFrom(view, scope);
   return (
     db.$client
       .prepare(
@@ -204,8 +207,8 @@ export interface ViewCount {
   total: number;
 }
 
-export function smartViewCounts(db: Db): ViewCount[] {
-  return SMART_VIEWS.map((view) => ({ view, total: countView(db, { kind: 'smart', view }) }));
+export function smartViewCounts(db: Db, scope: Scope): ViewCount[] {
+  return SMART_VIEWS.map((view) => ({ view, total: countView(db, { kind: 'smart', view }, scope) }));
 }
 
 export interface MailboxEntry {
@@ -218,13 +221,15 @@ export interface MailboxEntry {
   messageCount: number;
 }
 
-export function mailboxEntries(db: Db): MailboxEntry[] {
+/** The folders of the mailboxes in the scope. */
+export function mailboxEntries(db: Db, scope: Scope): MailboxEntry[] {
   return db.$client
     .prepare(
       `SELECT b.id, b.account_id AS accountId, a.email, b.path, b.name, b.special_use AS specialUse,
               (SELECT count(*) FROM message_locations l WHERE l.mailbox_id = b.id) AS messageCount
        FROM mailboxes b JOIN accounts a ON a.id = b.account_id
+       WHERE ? IS NULL OR b.account_id IN (SELECT value FROM json_each(?))
        ORDER BY a.email, CASE WHEN b.path = 'INBOX' THEN 0 ELSE 1 END, b.path`,
     )
-    .all() as MailboxEntry[];
+    .all(...Array(2).fill(scope === 'all' ? null : JSON.stringify(scope))) as MailboxEntry[];
 }

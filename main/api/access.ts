@@ -38,6 +38,20 @@ export interface MethodRule {
   audit: AuditRule;
 }
 
+/**
+ * Who receives an event pushed to the front ends (IPC, WebSocket): events say things about
+ * mailboxes too (a sync's folder names and counts, which threads changed), so each declares it.
+ */
+export type EventRule =
+  /** Anyone signed in (nothing in it belongs to a mailbox). */
+  | { who: 'signed-in' }
+  /** Owner and admins only. */
+  | { who: 'admin' }
+  /** Those who may read the mailbox (account id) in payload[field]. */
+  | { who: 'mailbox'; field: string }
+  /** archive.changed: each person gets the changed threads they may read, without the counts. */
+  | { who: 'threads' };
+
 export const anyone: Access = { who: 'anyone' };
 export const signedIn: Access = { who: 'signed-in' };
 export const admin: Access = { who: 'admin' };

@@ -18,7 +18,16 @@ import type { InspectResult } from '../pec/inspect.ts';
 
 export type { ListRow, MailboxEntry, SmartView, ViewCount, ViewRef } from '../../db/views.ts';
 
-import { admin, anyone, type MethodRule, onAccount, onMessage, onThread, signedIn } from './access.ts';
+import {
+  admin,
+  anyone,
+  type EventRule,
+  type MethodRule,
+  onAccount,
+  onMessage,
+  onThread,
+  signedIn,
+} from './access.ts';
 import type { ApiEventName, ApiMethod } from './methods.ts';
 import { type PeopleResults, peopleRules, peopleSchemas } from './people-contract.ts';
 
@@ -358,6 +367,16 @@ export interface ApiEvents {
   /** Steps of building the demo archive (keys, messages, archive, opening), while demo.open runs. */
   'demo.progress': { done: number; total: number };
 }
+
+/** Who receives each event (main/api/registry.ts filterEvents). */
+export const eventRules = {
+  'app.notice': { who: 'signed-in' },
+  'archive.changed': { who: 'threads' },
+  'sync.progress': { who: 'mailbox', field: 'accountId' },
+  'sync.state': { who: 'mailbox', field: 'accountId' },
+  'search.backfill': { who: 'signed-in' },
+  'demo.progress': { who: 'admin' },
+} satisfies Record<ApiEventName, EventRule>;
 
 export type Transport = 'ipc' | 'http' | 'cli';
 

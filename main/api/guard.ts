@@ -5,12 +5,12 @@
  */
 import { userInfo } from 'node:os';
 import { findAccount } from '../../db/accounts.ts';
-import { accountsOfMessage, accountsOfThread, messageExists } from '../../db/scope.ts';
+import { accountsOfMessage, accountsOfThread, messageExists, threadsInScope } from '../../db/scope.ts';
 import { findThread, getThread } from '../../db/threads.ts';
 import type { Archive } from '../archive/archive.ts';
 import { appendAudit, recordAudit } from '../auth/audit.ts';
 import { authMode, owner, People } from '../auth/people.ts';
-import { allRights, rightsOf } from '../auth/rights.ts';
+import { allRights, readScope, rightsOf } from '../auth/rights.ts';
 import type { Principal, Target } from './access.ts';
 import type { Caller, Guard } from './registry.ts';
 
@@ -110,6 +110,10 @@ export function archiveGuard(current: () => Archive | undefined): Guard {
     },
     record(principal, event) {
       recordAudit(need().db, principal.actor, event);
+    },
+    visibleThreads(principal, threadIds) {
+      const archive = current();
+      return archive ? threadsInScope(archive.db, threadIds, readScope(principal.rights)) : [];
     },
     append(principal, event) {
       const db = need().db;

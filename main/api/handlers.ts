@@ -6,6 +6,7 @@ import { findAccount, listAccounts, updateAccountSettings } from '../../db/accou
 import { isMessageSeen, setMessageSeen } from '../../db/flags.ts';
 import { countMessages, getMessage, messageLocationsOf, threadMembers } from '../../db/messages.ts';
 import { listSavedSearches, removeSavedSearch, saveSearch } from '../../db/saved-searches.ts';
+import { accountOfFolder, inScope, messagesInScope, type Scope } from '../../db/scope.ts';
 import { countHeadsWithoutDoc, countStaleText } from '../../db/search.ts';
 import { findThread, getThread, threadRecipientsOf } from '../../db/threads.ts';
 import { countViewMessages, listView, mailboxEntries, smartViewCounts } from '../../db/views.ts';
@@ -19,6 +20,7 @@ import {
 } from '../accounts/account-service.ts';
 import { PRESETS } from '../accounts/presets.ts';
 import type { Archive } from '../archive/archive.ts';
+import { readScope } from '../auth/rights.ts';
 import { createDemoArchive, DEMO_STEPS } from '../demo/demo-archive.ts';
 import { inspectMessage, originalBytes } from '../pec/inspect.ts';
 import { readAttachment, readOriginal } from '../pec/original.ts';
@@ -68,9 +70,21 @@ function need<T>(value: T | undefined, what: string): T {
   return value;
 }
 
-function threadView(archive: Archive, id: number): ThreadView | null {
+/**
+ * A PEC thread as the caller may see it: the thread's facts (its recipients' states are those of
+ * the PEC every recipient was sent), and only the members with a copy in the caller's mailboxes (a
+ * PEC from one archived mailbox to another is one thread: each side sees its own messages).
+ */
+function threadView(archive: Archive, id: number, scope: Scope): ThreadView | null {
   const t = getThread(archive.db, id);
   if (!t) return null;
+  const all = threadMembers(archive.db, t.id);
+  const visible = messagesInScope(
+    archive.db,
+    all.map((m) => m.id),
+    scope,
+  );
+  const members = all.filter((m) => visible.has(m.id));
   return {
     id: t.id,
     msgid: t.msgid,
@@ -99,9 +113,10 @@ function threadView(archive: Archive, id: number): ThreadView | null {
       provider: r.provider,
       error: r.error,
       errorDetail: r.errorDetail,
-      receiptMessageId: r.receiptMessageId,
+      receiptMessageId:
+        r.receiptMessageId !== null && visible.has(r.receiptMessageId) ? r.receiptMessageId : null,
     })),
-    members: threadMembers(archive.db, t.id).map((m) => ({
+    members: members.map((m) => ({
       id: m.id,
       kind: m.kind,
       date: m.certDate ?? m.date,
@@ -158,14 +173,22 @@ export function createHandlers(core: CoreServices): Handlers {
       const raw = Buffer.from(contentBase64, 'base64');
       return { ...(await inspectMessage(raw, anchorOptions())), fileName };
     },
-    'views.list': async () => {
+    'views.list': async (_args, caller) => {
       const archive = need(core.archive, 'archive');
-      return { smart: smartViewCounts(archive.db), mailboxes: mailboxEntries(archive.db) };
+      const scope = readScope(caller.principal.rights);
+      return { smart: smartViewCounts(archive.db, scope), mailboxes: mailboxEntries(archive.db, scope) };
     },
-    'messages.list': async ({ view, offset, limit }) => {
+    'messages.list': async ({ view, offset, limit }, caller) => {
       const db = need(core.archive, 'archive').db;
-      const page = listView(db, view, offset, limit);
-      return offset === 0 ? { ...page, messageTotal: countViewMessages(db, view) } : page;
+      const scope = readScope(caller.principal.rights);
+      if (view.kind === 'mailbox') {
+        const account = accountOfFolder(db, view.mailboxId);
+        // Another person's folder is no folder at all to this caller (its name included).
+        if (account === undefined || !inScope(scope, account))
+          throw new ApiFailure('not-found', `no folder ${view.mailboxId}`);
+      }
+      const page = listView(db, view, offset, limit, scope);
+      return offset === 0 ? { ...page, messageTotal: countViewMessages(db, view, scope) } : page;
     },
     'search.query': async ({ text, sort, offset, limit, prefixLast, exactCount }) =>
       runSearch(need(core.archive, 'archive').db, {
@@ -199,7 +222,7 @@ export function createHandlers(core: CoreServices): Handlers {
       (await archive.instant()).refresh(archive.db);
       return { removed: id };
     },
-    'messages.get': async ({ id }) => {
+    'messages.get': async ({ id }, caller) => {
       const archive = need(core.archive, 'archive');
       const row = getMessage(archive.db, id);
       if (!row) throw new ApiFailure('not-found', `no message ${id}`);
@@ -212,21 +235,22 @@ export function createHandlers(core: CoreServices): Handlers {
         if (own.ok) inspect.original = own.value;
       }
       const emails = new Map(listAccounts(archive.db).map((a) => [a.id, a.email]));
+      const scope = readScope(caller.principal.rights);
       return {
         id: row.id,
         threadId: row.threadId,
-        locations: messageLocationsOf(archive.db, row.id).map((l) => ({
-          path: l.path,
-          email: emails.get(l.accountId) ?? null,
-        })),
+        // The folders it sits in that the caller may read (a copy in another mailbox stays unsaid).
+        locations: messageLocationsOf(archive.db, row.id)
+          .filter((l) => inScope(scope, l.accountId))
+          .map((l) => ({ path: l.path, email: emails.get(l.accountId) ?? null })),
         inspect,
-        thread: row.threadId ? threadView(archive, row.threadId) : null,
+        thread: row.threadId ? threadView(archive, row.threadId, scope) : null,
       };
     },
-    'threads.get': async (args) => {
+    'threads.get': async (args, caller) => {
       const archive = need(core.archive, 'archive');
       const id = 'id' in args ? args.id : findThread(archive.db, args.msgid, args.msgid)?.id;
-      const view = id === undefined ? null : threadView(archive, id);
+      const view = id === undefined ? null : threadView(archive, id, readScope(caller.principal.rights));
       if (!view) throw new ApiFailure('not-found', `no thread ${'id' in args ? args.id : args.msgid}`);
       return view;
     },

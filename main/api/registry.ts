@@ -8,17 +8,19 @@
 import { z } from 'zod';
 import type { AuditEvent } from '../auth/audit.ts';
 import { has } from '../auth/rights.ts';
-import type { Access, CallContext, Principal, Target } from './access.ts';
+import type { Access, CallContext, EventRule, Principal, Target } from './access.ts';
 import {
   type ApiArgs,
+  type ApiEvents,
   ApiFailure,
   type ApiResponse,
   type ApiResults,
   argSchemas,
+  eventRules,
   methodRules,
   type Transport,
 } from './contract.ts';
-import { type ApiMethod, isApiMethod } from './methods.ts';
+import { type ApiEventName, type ApiMethod, isApiMethod } from './methods.ts';
 
 /** What a transport knows of a call: where it came from and the session it carries, if any. */
 export interface Caller {
@@ -51,10 +53,20 @@ export interface Guard {
   record(principal: Principal, event: AuditEvent): void;
   /** Appends a log entry into the transaction the handler has open. */
   append(principal: Principal, event: AuditEvent): void;
+  /** Of these threads, those with a member in a mailbox the person may read. */
+  visibleThreads(principal: Principal, threadIds: readonly number[]): number[];
 }
+
+/** What a connection may receive of an event: the payload (perhaps reduced), or undefined. */
+export type EventFilter = (event: ApiEventName, payload: unknown) => unknown | undefined;
 
 export interface ApiRegistry {
   call(method: unknown, args: unknown, caller: Caller): Promise<ApiResponse<unknown>>;
+  /**
+   * The events one connection (a window, a WebSocket) may receive, for whoever it speaks for now
+   * (`caller` is read at each event: the session is the one its last call carried).
+   */
+  filterEvents(caller: () => Caller): EventFilter;
 }
 
 export interface Logger {
@@ -111,9 +123,12 @@ function check(
       ? { accounts }
       : refuse('not-found', notFound(access.target, args));
   // A message in two mailboxes is readable by whoever may read either.
-  return accounts.some((id) => has(principal.rights, access.right, id))
-    ? { accounts }
-    : refuse('forbidden', `${method}: this needs the ${access.right} right on the mailbox`);
+  if (accounts.some((id) => has(principal.rights, access.right, id))) return { accounts };
+  // Someone else's message, thread or mailbox does not exist for this person: "forbidden" would
+  // confirm that message 12 is there. Where they may read, they learn the right they lack.
+  return accounts.some((id) => principal.rights.byAccount.has(id))
+    ? refuse('forbidden', `${method}: this needs the ${access.right} right on the mailbox`)
+    : refuse('not-found', notFound(access.target, args));
 }
 
 /** "no message 12", "no thread <id@host>", "no mailbox a@pec.it": what was asked for. */
@@ -198,5 +213,40 @@ export function createRegistry(handlers: Handlers, guard: Guard, log: Logger = c
         return { ok: false, error: { code: 'internal', message: internalMessage(method) } };
       }
     },
+    filterEvents(caller) {
+      // Sync progress comes many times a second: who the connection speaks for is looked up again
+      // when its session changes and every few seconds (a revoked session stops its events soon).
+      let known: { session: string | null; at: number; principal: Principal | null } | null = null;
+      const principalNow = (): Principal | null => {
+        const c = caller();
+        const session = c.session ?? null;
+        const now = Date.now();
+        if (!known || known.session !== session || now - known.at > EVENT_IDENTITY_MS)
+          known = { session, at: now, principal: guard.identify(c) };
+        return known.principal;
+      };
+      return (event, payload) => {
+        try {
+          const principal = principalNow();
+          if (!principal) return undefined;
+          const rule = eventRules[event] as EventRule;
+          if (rule.who === 'signed-in') return payload;
+          if (principal.rights.administers) return payload;
+          if (rule.who === 'admin') return undefined;
+          if (rule.who === 'mailbox') {
+            const id = (payload as Record<string, unknown>)[rule.field];
+            return typeof id === 'number' && principal.rights.byAccount.has(id) ? payload : undefined;
+          }
+          const changed = payload as ApiEvents['archive.changed'];
+          // No counts: how many messages arrived elsewhere is not theirs to know.
+          return { created: 0, threads: guard.visibleThreads(principal, changed.threads) };
+        } catch (error) {
+          log.error(`api event ${event} not delivered: ${(error as Error).stack ?? String(error)}`);
+          return undefined;
+        }
+      };
+    },
   };
 }
+
+const EVENT_IDENTITY_MS = 5_000;

@@ -11,6 +11,7 @@
 import { listAccounts } from '../../db/accounts.ts';
 import type { Db } from '../../db/database.ts';
 import { grantsReaching, type UserRow } from '../../db/people.ts';
+import type { Scope } from '../../db/scope.ts';
 
 export const RIGHTS = ['read', 'route', 'send', 'manage'] as const;
 export type Right = (typeof RIGHTS)[number];
@@ -77,4 +78,9 @@ export function accountsWith(rights: Rights, right: Right): number[] {
 
 export function has(rights: Rights, right: Right, accountId: number): boolean {
   return rights.byAccount.get(accountId)?.has(right) ?? false;
+}
+
+/** What the person's lists, counts and searches may show: every mailbox for those who administer. */
+export function readScope(rights: Rights): Scope {
+  return rights.administers ? 'all' : accountsWith(rights, 'read');
 }

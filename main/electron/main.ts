@@ -35,12 +35,12 @@ async function start() {
   const core = await openCore({ archiveDir: resolveArchiveDir(archiveFlag) });
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
   denyAllPermissions(session.defaultSession);
-  wireIpc(ipcMain, core.registry);
+  const ipcSessions = wireIpc(ipcMain, core.registry);
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, shell));
 
   const createWindow = () => {
     const win = new BrowserWindow(windowOptions(preloadPath));
-    const unsubscribe = forwardEvents(core.events, win.webContents);
+    const unsubscribe = forwardEvents(core.events, win.webContents, core.registry, ipcSessions);
     win.on('closed', unsubscribe);
     win.once('ready-to-show', () => win.show());
     void win.loadURL(`${APP_ORIGIN}/index.html`);

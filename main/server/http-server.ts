@@ -95,9 +95,13 @@ function serveSocket(ws: WebSocket, options: BridgeOptions): void {
   const reply = (message: object) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
+  // The person this socket speaks for: the session its last call carried (none before any call).
+  let session: string | null = null;
+  const allowed = options.registry.filterEvents(() => ({ transport: 'http', session, origin: 'browser' }));
   const unsubscribe = options.events.subscribe((event, payload) => {
     try {
-      reply({ type: 'event', event, payload });
+      const visible = allowed(event, payload);
+      if (visible !== undefined) reply({ type: 'event', event, payload: visible });
     } catch (error) {
       console.error(`bridge: event ${event} not sent: ${(error as Error).message}`);
     }
@@ -107,7 +111,9 @@ function serveSocket(ws: WebSocket, options: BridgeOptions): void {
   // too large) and closes the socket itself; without a listener the process would die.
   ws.on('error', (error) => console.error(`bridge: WebSocket closed: ${error.message}`));
   ws.on('message', (data, isBinary) => {
-    handleFrame(data, isBinary, options.registry)
+    handleFrame(data, isBinary, options.registry, (s) => {
+      session = s;
+    })
       .then(reply)
       .catch((error: Error) => {
         console.error(`bridge: WebSocket call failed: ${error.stack ?? error.message}`);
@@ -120,7 +126,12 @@ function serveSocket(ws: WebSocket, options: BridgeOptions): void {
  * A call is a JSON object `{id, method, args}` in a text frame: the registry answers it (an unknown
  * method or wrong arguments become an error response for that id). Anything else gets an error frame.
  */
-async function handleFrame(data: RawData, isBinary: boolean, registry: ApiRegistry): Promise<object> {
+async function handleFrame(
+  data: RawData,
+  isBinary: boolean,
+  registry: ApiRegistry,
+  onSession: (session: string | null) => void,
+): Promise<object> {
   if (isBinary) return { type: 'error', message: 'messages must be JSON text' };
   let msg: unknown;
   try {
@@ -136,10 +147,13 @@ async function handleFrame(data: RawData, isBinary: boolean, registry: ApiRegist
     args?: unknown;
     session?: unknown;
   };
-  // The person's session (personal logins) travels with each call; the registry decides.
+  // The person's session (personal logins) travels with each call; the registry decides. The
+  // socket's events follow the last one (signing in or out changes what it receives).
+  const carried = typeof session === 'string' ? session.slice(0, 200) : null;
+  onSession(carried);
   const response = await registry.call(method, args, {
     transport: 'http',
-    session: typeof session === 'string' ? session.slice(0, 200) : null,
+    session: carried,
     origin: 'browser',
   });
   return { type: 'response', id, response };

@@ -161,6 +161,7 @@ const poll = <T>(fn: () => T) => expect.poll(fn, { timeout: 10_000 });
 
 const noCalls: ApiRegistry = {
   call: async () => ({ ok: false, error: { code: 'forbidden', message: 'not in this test' } }),
+  filterEvents: () => () => undefined,
 };
 
 describe.runIf(existsSync(CHROMIUM))('the mail frame in chromium', () => {

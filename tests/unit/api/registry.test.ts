@@ -49,6 +49,7 @@ function guard(who: Principal | null) {
         ? (({ 1: [10], 2: [20] } as Record<number, number[]>)[args[target.message] as number] ?? [])
         : [],
     exists: () => false,
+    visibleThreads: (_p, ids) => ids.filter((id) => id < 100),
     record: (_p, e) => {
       recorded.push(`${e.action}:${e.targetId ?? ''}:${e.accountId ?? ''}`);
     },
@@ -116,7 +117,10 @@ describe('API registry', () => {
     expect(await call(null, 'app.info', {})).toMatchObject({ ok: true });
     const reader = principal({ 10: ['read'] });
     expect(await call(reader, 'users.list', {})).toMatchObject({ error: { code: 'forbidden' } });
-    expect(await call(reader, 'messages.get', { id: 2 })).toMatchObject({ error: { code: 'forbidden' } });
+    // Message 2 sits in a mailbox the reader has no right on: for them it does not exist.
+    expect(await call(reader, 'messages.get', { id: 2 })).toMatchObject({
+      error: { code: 'not-found', message: 'no message 2' },
+    });
     expect(await call(reader, 'messages.get', { id: 99 })).toMatchObject({ error: { code: 'not-found' } });
     expect(spy).not.toHaveBeenCalled();
     expect(await call(reader, 'messages.get', { id: 1 })).toMatchObject({ ok: true });
@@ -164,5 +168,38 @@ describe('API registry', () => {
       ok: false,
       error: { code: 'not-found', message: 'nothing here' },
     });
+  });
+  it('pushes each connection only the events its person may receive', () => {
+    const sessions: Record<string, Principal | null> = {
+      reader: principal({ 10: ['read'] }),
+      boss: owner(),
+    };
+    const g: Guard = { ...guard(null).g, identify: (c) => sessions[c.session ?? ''] ?? null };
+    let session: string | null = 'reader';
+    const allowed = createRegistry(handlers(), g, quiet).filterEvents(() => ({ transport: 'http', session }));
+    const state = (accountId: number) => ({
+      accountId,
+      email: `${accountId}@pec.test`,
+      state: 'idle' as const,
+      errorCode: null,
+      error: null,
+    });
+    expect(allowed('sync.state', state(10))).toEqual(state(10));
+    expect(allowed('sync.state', state(20))).toBeUndefined();
+    expect(allowed('demo.progress', { done: 1, total: 4 })).toBeUndefined();
+    expect(allowed('search.backfill', { done: 1, total: 4 })).toEqual({ done: 1, total: 4 });
+    // Changed threads they may read, and no count of what arrived elsewhere.
+    expect(allowed('archive.changed', { created: 3, threads: [5, 500] })).toEqual({
+      created: 0,
+      threads: [5],
+    });
+    session = 'boss';
+    expect(allowed('sync.state', state(20))).toEqual(state(20));
+    expect(allowed('archive.changed', { created: 3, threads: [5, 500] })).toEqual({
+      created: 3,
+      threads: [5, 500],
+    });
+    session = null;
+    expect(allowed('app.notice', { level: 'info', message: 'x' })).toBeUndefined();
   });
 });

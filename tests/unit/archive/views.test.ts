@@ -19,9 +19,9 @@ describe('list views', () => {
       { raw: pecOf(scenario({ subject: 'Falsa' }), 'posta-certificata', { signing: { mode: 'tampered' } }) },
       { raw: buildOrdinary({ subject: 'Newsletter' }) },
     ]);
-    const all = listView(archive.db, { kind: 'smart', view: 'all' }, 0, 50);
+    const all = listView(archive.db, { kind: 'smart', view: 'all' }, 0, 50, 'all');
     expect(all.total).toBe(5);
-    const counts = Object.fromEntries(smartViewCounts(archive.db).map((c) => [c.view, c.total]));
+    const counts = Object.fromEntries(smartViewCounts(archive.db, 'all').map((c) => [c.view, c.total]));
     expect(counts).toMatchObject({
       all: 5,
       'to-handle': 2,
@@ -29,7 +29,7 @@ describe('list views', () => {
       'delivery-failures': 1,
       anomalies: 1,
     });
-    expect(listView(archive.db, { kind: 'smart', view: 'all' }, 0, 50).total).toBe(5);
+    expect(listView(archive.db, { kind: 'smart', view: 'all' }, 0, 50, 'all').total).toBe(5);
     archive.close();
   });
 });

@@ -42,32 +42,50 @@ describe('Electron window and IPC security', () => {
 
   it('wires the contract to one handle channel and checks the sender of every call', async () => {
     const handle = vi.fn();
-    const registry: ApiRegistry = { call: vi.fn(async () => ({ ok: true as const, value: 1 })) };
-    wireIpc({ handle }, registry);
+    const registry: ApiRegistry = {
+      call: vi.fn(async () => ({ ok: true as const, value: 1 })),
+      filterEvents: () => (_e, p) => p,
+    };
+    const sessions = wireIpc({ handle }, registry);
     expect(handle).toHaveBeenCalledWith(CALL_CHANNEL, expect.any(Function));
     const listener = handle.mock.calls[0]![1];
     const good = await listener(
-      { senderFrame: { url: 'app://pecdesk/index.html', parent: null } },
+      { senderFrame: { url: 'app://pecdesk/index.html', parent: null }, sender: { id: 3 } },
       'app.info',
       {},
+      'token-1',
     );
     expect(good).toEqual({ ok: true, value: 1 });
     expect(registry.call).toHaveBeenCalledWith(
       'app.info',
       {},
-      { transport: 'ipc', session: null, origin: 'desktop' },
+      { transport: 'ipc', session: 'token-1', origin: 'desktop' },
     );
+    // The window's events follow the session of its last call.
+    expect(sessions.of(3)).toBe('token-1');
     const bad = await listener({ senderFrame: { url: 'https://evil.test/', parent: null } }, 'app.info', {});
     expect(bad).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     expect(registry.call).toHaveBeenCalledTimes(1);
   });
 
-  it('forwards core events to the window until it is destroyed', () => {
+  it('forwards to the window the core events its person may receive, until it is destroyed', () => {
     const events = new EventBus();
-    const contents = { send: vi.fn(), isDestroyed: vi.fn(() => false) };
-    const off = forwardEvents(events, contents);
+    const contents = { send: vi.fn(), isDestroyed: vi.fn(() => false), id: 4 };
+    const seen: (string | null)[] = [];
+    const registry: ApiRegistry = {
+      call: vi.fn(),
+      // Only what the registry lets through, for the window's session.
+      filterEvents: (caller) => (event, payload) => {
+        seen.push(caller().session ?? null);
+        return event === 'app.notice' ? payload : undefined;
+      },
+    };
+    const off = forwardEvents(events, contents, registry, { of: () => 'tok', forget: vi.fn() });
     events.emit('app.notice', { level: 'info', message: 'x' });
+    events.emit('search.backfill', { done: 1, total: 2 });
     expect(contents.send).toHaveBeenCalledWith(EVENT_CHANNEL, 'app.notice', { level: 'info', message: 'x' });
+    expect(contents.send).toHaveBeenCalledTimes(1);
+    expect(seen).toEqual(['tok', 'tok']);
     off();
     events.emit('app.notice', { level: 'info', message: 'y' });
     expect(contents.send).toHaveBeenCalledTimes(1);
