@@ -152,7 +152,7 @@ export interface PeopleResults {
   'auth.login': { token: string; pendingTotp: boolean };
   'auth.totp': { token: string };
   'auth.logout': { ok: true };
-  'auth.enableLogins': { mode: AuthMode; token: string };
+  'auth.enableLogins': { mode: AuthMode; token: string | null };
   'auth.totpStart': { secret: string; uri: string };
   'auth.totpConfirm': { recoveryCodes: string[] };
   'users.list': PublicUser[];

@@ -125,9 +125,12 @@ export function createPeopleHandlers(archive: () => Archive): PeopleHandlers {
       await people()
         .createOwner(name, displayName ?? null, password ?? null, who)
         .catch(failure);
-      const token = password
-        ? (await people().login(name, password, caller.origin ?? caller.transport)).token
-        : null;
+      // The app goes on signed in as the owner; the CLI (a server set up without a screen) needs
+      // no session.
+      const token =
+        password && caller.transport !== 'cli'
+          ? (await people().login(name, password, caller.origin ?? caller.transport)).token
+          : null;
       return { mode: authMode(db()), token };
     },
     'auth.login': async ({ name, password }, caller) => {
@@ -149,6 +152,8 @@ export function createPeopleHandlers(archive: () => Archive): PeopleHandlers {
       const o = owner(db());
       if (!o) throw new ApiFailure('not-found', 'this archive has no owner yet');
       await people().enableLogins(password, by(caller)).catch(failure);
+      // The app goes on signed in as the owner; the CLI needs no session.
+      if (caller.transport === 'cli') return { mode: authMode(db()), token: null };
       const { token } = await people()
         .login(o.name, password, caller.origin ?? caller.transport)
         .catch(failure);

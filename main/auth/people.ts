@@ -515,7 +515,12 @@ export class People {
     by: AuditActor,
   ): void {
     const target = this.subject(subject);
-    const parsed = parseRights(rights);
+    let parsed: ReturnType<typeof parseRights>;
+    try {
+      parsed = parseRights(rights);
+    } catch (error) {
+      throw new AuthError('invalid', (error as Error).message);
+    }
     if (parsed.length === 0)
       throw new AuthError('invalid', 'give at least one right: read, route, send, manage');
     this.tx(() => {

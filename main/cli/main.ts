@@ -8,11 +8,15 @@ import { resolveArchiveDir } from '../paths.ts';
 import { VERSION } from '../version.ts';
 import { type CliCommand, type CliContext, CliError, type CliIo } from './command.ts';
 import { accountCommand } from './commands/account.ts';
+import { auditCommand } from './commands/audit.ts';
+import { grantCommand, revokeCommand } from './commands/grant.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { messagesCommand } from './commands/messages.ts';
+import { officeCommand } from './commands/office.ts';
 import { searchCommand } from './commands/search.ts';
 import { syncCommand } from './commands/sync.ts';
 import { threadCommand } from './commands/thread.ts';
+import { userCommand } from './commands/user.ts';
 import { terminalText, tty } from './terminal-text.ts';
 
 const COMMANDS: CliCommand[] = [
@@ -22,6 +26,11 @@ const COMMANDS: CliCommand[] = [
   threadCommand,
   searchCommand,
   inspectCommand,
+  userCommand,
+  officeCommand,
+  grantCommand,
+  revokeCommand,
+  auditCommand,
 ];
 
 export function usage(): string {
