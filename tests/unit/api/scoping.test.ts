@@ -1,0 +1,155 @@
+/**
+ * What a person sees through the real handlers (issue "people"): only the mailboxes they have a
+ * right on, in lists, counts, folders, threads, messages, attachments, search hits, suggestions
+ * and events; never a row of another mailbox. The owner sees everything.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMART_VIEWS } from '../../../db/views.ts';
+import type { ApiArgs, ApiResults, ListRow } from '../../../main/api/contract.ts';
+import { registryFor } from '../../../main/api/handlers.ts';
+import type { ApiMethod } from '../../../main/api/methods.ts';
+import type { ApiRegistry } from '../../../main/api/registry.ts';
+import { type PeopleWorld, peopleWorld, type RoleUnderTest } from '../../support/people-world.ts';
+
+describe('a person sees only the mailboxes they have a right on', () => {
+  let world: PeopleWorld;
+  let registry: ApiRegistry;
+
+  beforeAll(async () => {
+    world = await peopleWorld();
+    registry = registryFor(
+      { version: 'test', archiveDir: world.archive.dir, anchors: undefined, archive: world.archive },
+      { error: () => {} },
+    );
+  });
+  afterAll(() => world?.archive.close());
+
+  async function as<M extends ApiMethod>(who: RoleUnderTest, method: M, args: ApiArgs<M>) {
+    const r = await registry.call(method, args, {
+      transport: 'http',
+      session: world.tokens[who],
+      origin: 'test',
+    });
+    return r as { ok: true; value: ApiResults[M] } | { ok: false; error: { code: string; message: string } };
+  }
+  async function ok<M extends ApiMethod>(
+    who: RoleUnderTest,
+    method: M,
+    args: ApiArgs<M>,
+  ): Promise<ApiResults[M]> {
+    const r = await as(who, method, args);
+    if (!r.ok) throw new Error(`${method} as ${who}: ${r.error.code} ${r.error.message}`);
+    return r.value;
+  }
+  const subjects = (rows: ListRow[]) => rows.map((r) => r.subject).sort();
+
+  it('lists and counts: every smart view, for each role', async () => {
+    for (const view of SMART_VIEWS) {
+      const args = { view: { kind: 'smart' as const, view }, offset: 0, limit: 100 };
+      const all = await ok('owner', 'messages.list', args);
+      for (const who of ['reader', 'operator'] as const) {
+        const mine = await ok(who, 'messages.list', args);
+        expect(
+          mine.rows.every((r) => !r.subject?.includes('betaonly')),
+          `${view} as ${who}`,
+        ).toBe(true);
+        expect(mine.total).toBe(mine.rows.length);
+      }
+      expect((await ok('ungranted', 'messages.list', args)).total, view).toBe(0);
+      expect(all.total).toBeGreaterThanOrEqual((await ok('reader', 'messages.list', args)).total);
+    }
+    const everything = await ok('owner', 'messages.list', {
+      view: { kind: 'smart', view: 'all' },
+      offset: 0,
+      limit: 100,
+    });
+    expect(subjects(everything.rows)).toEqual([
+      'Contratto comune alfa beta',
+      'Diffida betaonly',
+      'Parcella alfaonly',
+      'Verbale betaonly',
+    ]);
+    const reader = await ok('reader', 'messages.list', {
+      view: { kind: 'smart', view: 'all' },
+      offset: 0,
+      limit: 100,
+    });
+    // The PEC from A to B is one row: A's people see it (its sent copy is theirs).
+    expect(subjects(reader.rows)).toEqual(['Contratto comune alfa beta', 'Parcella alfaonly']);
+    expect(reader.messageTotal).toBeLessThan(everything.messageTotal!);
+  });
+
+  it('the sidebar: counts of their mailboxes, and only their folders', async () => {
+    const owner = await ok('owner', 'views.list', {});
+    const reader = await ok('reader', 'views.list', {});
+    expect(owner.mailboxes.map((m) => m.email)).toContain(world.b.email);
+    expect(reader.mailboxes.every((m) => m.email === world.a.email)).toBe(true);
+    const all = (v: typeof owner) => v.smart.find((c) => c.view === 'all')!.total;
+    expect([all(owner), all(reader)]).toEqual([4, 2]);
+    expect((await ok('ungranted', 'views.list', {})).mailboxes).toEqual([]);
+    // Another mailbox's folder does not exist for them, not even by its number.
+    const folder = await as('reader', 'messages.list', {
+      view: { kind: 'mailbox', mailboxId: world.b.inbox },
+      offset: 0,
+      limit: 10,
+    });
+    expect(folder).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect((await ok('reader', 'accounts.list', {})).map((a) => a.email)).toEqual([world.a.email]);
+  });
+
+  it('threads and messages: each side sees its own members only', async () => {
+    const fromA = await ok('reader', 'threads.get', { id: world.shared.thread });
+    expect(fromA.members.map((m) => m.id)).toContain(world.shared.inA);
+    expect(fromA.members.map((m) => m.id)).not.toContain(world.shared.inB);
+    const opened = await ok('reader', 'messages.get', { id: world.shared.inA });
+    expect(opened.locations.map((l) => l.email)).toEqual([world.a.email]);
+    expect(opened.thread!.members.map((m) => m.id)).not.toContain(world.shared.inB);
+    for (const id of [world.b.message, world.shared.inB, world.b.threadMessage]) {
+      expect(await as('reader', 'messages.get', { id })).toMatchObject({
+        ok: false,
+        error: { code: 'not-found' },
+      });
+      expect(await as('reader', 'messages.raw', { id })).toMatchObject({
+        ok: false,
+        error: { code: 'not-found' },
+      });
+      expect(await as('reader', 'attachments.get', { messageId: id, index: 0 })).toMatchObject({
+        ok: false,
+        error: { code: 'not-found' },
+      });
+    }
+    expect(await as('reader', 'threads.get', { id: world.b.thread })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    const owner = await ok('owner', 'threads.get', { id: world.shared.thread });
+    expect(owner.members.map((m) => m.id)).toEqual(
+      expect.arrayContaining([world.shared.inA, world.shared.inB]),
+    );
+    expect((await ok('reader', 'attachments.get', { messageId: world.a.message, index: 0 })).filename).toBe(
+      'alfaonly.txt',
+    );
+  });
+
+  it('events: sync of their mailboxes only, changed threads they may read, no counts of others', () => {
+    const events = (who: RoleUnderTest) =>
+      registry.filterEvents(() => ({ transport: 'http', session: world.tokens[who], origin: 'test' }));
+    const state = (accountId: number, email: string) => ({
+      accountId,
+      email,
+      state: 'syncing' as const,
+      errorCode: null,
+      error: null,
+    });
+    const reader = events('reader');
+    const owner = events('owner');
+    expect(reader('sync.state', state(world.b.accountId, world.b.email))).toBeUndefined();
+    expect(reader('sync.state', state(world.a.accountId, world.a.email))).toBeDefined();
+    expect(owner('sync.state', state(world.b.accountId, world.b.email))).toBeDefined();
+    const changed = { created: 2, threads: [world.shared.thread, world.b.thread] };
+    expect(reader('archive.changed', changed)).toEqual({ created: 0, threads: [world.shared.thread] });
+    expect(owner('archive.changed', changed)).toEqual(changed);
+    expect(events('ungranted')('archive.changed', changed)).toEqual({ created: 0, threads: [] });
+    expect(reader('demo.progress', { done: 1, total: 4 })).toBeUndefined();
+  });
+});
