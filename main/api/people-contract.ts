@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { AuditVerdict } from '../auth/audit.ts';
 import type { AuthMode } from '../auth/people.ts';
+import type { Right } from '../auth/rights.ts';
 import { admin, anyone, type MethodRule, onMessage, signedIn } from './access.ts';
 
 const name = z.string().trim().min(2).max(64);
@@ -139,6 +140,19 @@ export interface AuditEntryView {
   targetId: string | null;
   mailbox: string | null;
   details: Record<string, unknown>;
+  /**
+   * What the target is called, for the activity log's readers: a message's or thread's subject, a
+   * person's or office's name (audit.list only; null when it has none or no longer exists).
+   */
+  targetLabel?: string | null;
+}
+
+/** What the caller may do: the app hides the controls they lack (the registry refuses all the same). */
+export interface CallerRights {
+  /** People, offices, grants, the log, adding mailboxes, the demo archive: owner and admins. */
+  administers: boolean;
+  /** The mailboxes the person has a right on, by address, with those rights. */
+  mailboxes: { email: string; rights: Right[] }[];
 }
 
 export interface PeopleResults {
@@ -147,6 +161,8 @@ export interface PeopleResults {
     /** No owner yet: the app offers "solo io" or personal logins. */
     needsSetup: boolean;
     user: { name: string; displayName: string | null; role: string } | null;
+    /** Null while nobody is signed in. */
+    rights: CallerRights | null;
   };
   'auth.setup': { mode: AuthMode; token: string | null };
   'auth.login': { token: string; pendingTotp: boolean };

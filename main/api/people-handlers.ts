@@ -6,20 +6,24 @@
 import { findAccount, listAccounts } from '../../db/accounts.ts';
 import { type AuditRow, findAuditEntries } from '../../db/audit.ts';
 import type { Db } from '../../db/database.ts';
+import { getMessage } from '../../db/messages.ts';
 import {
   findUserByName,
+  getUser,
   listGrants,
   listOffices,
   listUsers,
   officesOf,
   type UserRow,
 } from '../../db/people.ts';
+import { findThread, getThread } from '../../db/threads.ts';
 import type { Archive } from '../archive/archive.ts';
 import { type AuditActor, verifyAudit } from '../auth/audit.ts';
 import { AuthError, authMode, owner, People } from '../auth/people.ts';
-import { parseRights } from '../auth/rights.ts';
+import { parseRights, RIGHTS, type Rights } from '../auth/rights.ts';
+import type { Principal } from './access.ts';
 import { ApiFailure } from './contract.ts';
-import type { AuditEntryView, PeopleMethod, PublicUser } from './people-contract.ts';
+import type { AuditEntryView, CallerRights, PeopleMethod, PublicUser } from './people-contract.ts';
 import type { Handler, HandlerContext } from './registry.ts';
 
 type PeopleHandlers = { [M in PeopleMethod]: Handler<M> };
@@ -73,6 +77,41 @@ export function entryView(row: AuditRow, emails: Map<number, string>): AuditEntr
   };
 }
 
+/** The caller's rights by mailbox address, for the app to hide what they cannot do. */
+function callerRights(rights: Rights, emails: Map<number, string>): CallerRights {
+  return {
+    administers: rights.administers,
+    mailboxes: [...rights.byAccount].flatMap(([id, set]) => {
+      const email = emails.get(id);
+      return email ? [{ email, rights: RIGHTS.filter((r) => set.has(r)) }] : [];
+    }),
+  };
+}
+
+/**
+ * The names of the log's targets (a message's subject, a person's name), looked up once per page:
+ * the log keeps ids, the person reading it wants words.
+ */
+function targetLabels(db: Db): (row: AuditRow) => string | null {
+  const known = new Map<string, string | null>();
+  const offices = new Map(listOffices(db).map((o) => [String(o.id), o.name]));
+  const lookUp = (type: string, id: string): string | null => {
+    const n = Number(id);
+    if (type === 'message') return (Number.isInteger(n) && getMessage(db, n)?.subject) || null;
+    if (type === 'thread')
+      return ((Number.isInteger(n) ? getThread(db, n) : findThread(db, id, id))?.subject ?? null) || null;
+    if (type === 'user') return (Number.isInteger(n) && getUser(db, n)?.name) || null;
+    if (type === 'office') return offices.get(id) ?? null;
+    return null;
+  };
+  return (row) => {
+    if (!row.targetType || row.targetId === null) return null;
+    const key = `${row.targetType}:${row.targetId}`;
+    if (!known.has(key)) known.set(key, lookUp(row.targetType, row.targetId));
+    return known.get(key) ?? null;
+  };
+}
+
 /** Italian dates (dd/mm/yyyy) or ISO, as the start of that day in UTC for the filter. */
 function dayStart(text: string | undefined): string | undefined {
   if (!text) return undefined;
@@ -113,10 +152,13 @@ export function createPeopleHandlers(archive: () => Archive): PeopleHandlers {
       const found = mode === 'logins' && caller.session ? people().resolve(caller.session) : null;
       const o = owner(db());
       const user = mode === 'single' ? o : found?.user;
+      // 'anyone' methods run without a principal when nobody is signed in.
+      const principal = caller.principal as Principal | null;
       return {
         mode,
         needsSetup: !o,
         user: user ? { name: user.name, displayName: user.displayName, role: user.role } : null,
+        rights: principal ? callerRights(principal.rights, emails()) : null,
       };
     },
     'auth.setup': async ({ name, displayName, password }, caller) => {
@@ -272,7 +314,8 @@ export function createPeopleHandlers(archive: () => Archive): PeopleHandlers {
         offset: args.offset,
       });
       const mail = emails();
-      return { total, entries: rows.map((r) => entryView(r, mail)) };
+      const label = targetLabels(db());
+      return { total, entries: rows.map((r) => ({ ...entryView(r, mail), targetLabel: label(r) })) };
     },
     'audit.messageViews': async ({ id }) => {
       const mail = emails();
