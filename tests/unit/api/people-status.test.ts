@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registryFor } from '../../../main/api/handlers.ts';
+import type { AuditEntryView } from '../../../main/api/people-contract.ts';
 import type { ApiRegistry } from '../../../main/api/registry.ts';
 import { type PeopleWorld, peopleWorld } from '../../support/people-world.ts';
 
@@ -77,16 +78,17 @@ describe('audit.list names its targets', () => {
     expect(opened.ok).toBe(true);
     const r = await registry.call('audit.list', { limit: 1000 }, as(world.tokens.owner));
     if (!r.ok) throw new Error(r.error.message);
-    const open = r.value.entries.find((e) => e.action === 'message.open');
+    const { entries } = r.value as { entries: AuditEntryView[] };
+    const open = entries.find((e) => e.action === 'message.open');
     expect(open).toMatchObject({ actorName: 'rita', targetLabel: 'Parcella alfaonly' });
-    const created = r.value.entries.find(
+    const created = entries.find(
       (e) => e.action === 'user.create' && e.targetId !== null && e.details.name === 'otto',
     );
     expect(created?.targetLabel).toBe('otto');
-    const office = r.value.entries.find((e) => e.action === 'office.create');
+    const office = entries.find((e) => e.action === 'office.create');
     expect(office?.targetLabel).toBe('Segreteria');
     // Entries without a target have no label.
-    const login = r.value.entries.find((e) => e.action === 'auth.logout' || e.targetType === null);
+    const login = entries.find((e) => e.action === 'auth.logout' || e.targetType === null);
     if (login) expect(login.targetLabel ?? null).toBeNull();
   });
 });
