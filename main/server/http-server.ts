@@ -68,7 +68,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
       socket.destroy();
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options));
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options, machineOf(req)));
   });
 
   await listen(server, options.port);
@@ -91,13 +91,15 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
  * not UTF-8, a binary frame), the server answers or closes that one socket and keeps serving: no
  * exception may leave a listener, since an uncaught one stops the whole serve process.
  */
-function serveSocket(ws: WebSocket, options: BridgeOptions): void {
+function serveSocket(ws: WebSocket, options: BridgeOptions, machine: string): void {
+  // The log says from which machine each call came (an office server has many).
+  const origin = `browser ${machine}`;
   const reply = (message: object) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
   // The person this socket speaks for: the session its last call carried (none before any call).
   let session: string | null = null;
-  const allowed = options.registry.filterEvents(() => ({ transport: 'http', session, origin: 'browser' }));
+  const allowed = options.registry.filterEvents(() => ({ transport: 'http', session, origin }));
   const unsubscribe = options.events.subscribe((event, payload) => {
     try {
       const visible = allowed(event, payload);
@@ -111,7 +113,7 @@ function serveSocket(ws: WebSocket, options: BridgeOptions): void {
   // too large) and closes the socket itself; without a listener the process would die.
   ws.on('error', (error) => console.error(`bridge: WebSocket closed: ${error.message}`));
   ws.on('message', (data, isBinary) => {
-    handleFrame(data, isBinary, options.registry, (s) => {
+    handleFrame(data, isBinary, options.registry, origin, (s) => {
       session = s;
     })
       .then(reply)
@@ -130,6 +132,7 @@ async function handleFrame(
   data: RawData,
   isBinary: boolean,
   registry: ApiRegistry,
+  origin: string,
   onSession: (session: string | null) => void,
 ): Promise<object> {
   if (isBinary) return { type: 'error', message: 'messages must be JSON text' };
@@ -154,9 +157,15 @@ async function handleFrame(
   const response = await registry.call(method, args, {
     transport: 'http',
     session: carried,
-    origin: 'browser',
+    origin,
   });
   return { type: 'response', id, response };
+}
+
+/** The caller's address, as the log keeps it ("127.0.0.1", "192.168.1.20"). */
+function machineOf(req: IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
 
 function rawText(data: RawData): string {
@@ -205,7 +214,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Bridge
       await options.registry.call(body.method, body.args, {
         transport: 'http',
         session: typeof body.session === 'string' ? body.session.slice(0, 200) : null,
-        origin: 'http',
+        origin: `http ${machineOf(req)}`,
       }),
     );
   }
