@@ -30,7 +30,19 @@ export function deleteAccount(db: Db, id: number): void {
 export function updateAccountSettings(
   db: Db,
   id: number,
-  settings: { displayName?: string | null; writeSeen?: boolean },
+  settings: Partial<
+    Pick<
+      AccountRow,
+      | 'displayName'
+      | 'writeSeen'
+      | 'smtpHost'
+      | 'smtpPort'
+      | 'smtpSecurity'
+      | 'sendPerMinute'
+      | 'maxRecipients'
+      | 'maxTotalBytes'
+    >
+  >,
 ): AccountRow | undefined {
   if (Object.keys(settings).length > 0) db.update(accounts).set(settings).where(eq(accounts.id, id)).run();
   return findAccount(db, id);

@@ -28,6 +28,14 @@ export const accounts = sqliteTable('accounts', {
   smtpHost: text('smtp_host'),
   smtpPort: integer('smtp_port'),
   smtpSecurity: text('smtp_security', { enum: ['tls', 'starttls'] }),
+  /**
+   * The provider's sending limits for this mailbox, when the person set them (main/send/limits.ts
+   * takes the preset's, else PecDesk's defaults, for those left null): messages a minute,
+   * recipients (To + Cc) per message, message size × recipients in bytes.
+   */
+  sendPerMinute: integer('send_per_minute'),
+  maxRecipients: integer('max_recipients'),
+  maxTotalBytes: integer('max_total_bytes'),
   createdAt: text('created_at').notNull(),
   syncState: text('sync_state', { enum: ['idle', 'syncing', 'error'] })
     .notNull()
@@ -438,3 +446,115 @@ export const auditLog = sqliteTable(
     index('audit_target').on(t.targetType, t.targetId),
   ],
 );
+
+/**
+ * Mass sending (main/send/campaigns.ts): one PEC per recipient of a list, each an outbox row;
+ * paused and resumed here, so a restart goes on where it stopped.
+ */
+export const campaigns = sqliteTable('campaigns', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** The sending mailbox; null once it is removed (the campaign stays, stopped). */
+  accountId: integer('account_id').references(() => accounts.id, { onDelete: 'set null' }),
+  fromAddress: text('from_address').notNull(),
+  name: text('name').notNull(),
+  subjectTemplate: text('subject_template').notNull(),
+  bodyTemplate: text('body_template').notNull(),
+  receiptType: text('receipt_type', { enum: ['completa', 'breve', 'sintetica'] }).notNull(),
+  /** The list's column naming each recipient's own attachment, if any. */
+  attachColumn: text('attach_column'),
+  /** JSON array of the list's column names, in order (the export repeats them). */
+  columns: text('columns').notNull().default('[]'),
+  state: text('state', { enum: ['sending', 'paused', 'cancelled'] }).notNull(),
+  createdAt: text('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+});
+
+/** Each recipient of a campaign: its row of the list and the outbox row of its PEC (the last one sent). */
+export const campaignRecipients = sqliteTable(
+  'campaign_recipients',
+  {
+    campaignId: integer('campaign_id')
+      .notNull()
+      .references(() => campaigns.id, { onDelete: 'cascade' }),
+    /** The recipient's row in the list (1 = first data row). */
+    row: integer('row').notNull(),
+    address: text('address').notNull(),
+    /** JSON object: the row's values by column name. */
+    fields: text('fields').notNull(),
+    outboxId: integer('outbox_id').references(() => outbox.id, { onDelete: 'set null' }),
+  },
+  (t) => [primaryKey({ columns: [t.campaignId, t.row] }), index('campaign_recipients_outbox').on(t.outboxId)],
+);
+
+/**
+ * The outbox (main/send/outbox-service.ts): every PEC PecDesk sends, written with its message (the
+ * .eml in the object store, `objectHash`) BEFORE any SMTP exchange, so a crash loses nothing; the
+ * lease and the phase of the attempt say whether it may have reached the provider, so a restart
+ * looks for the provider's acceptance before sending again and nothing is sent twice.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The sending mailbox; null once it is removed (a row still waiting is then failed). */
+    accountId: integer('account_id').references(() => accounts.id, { onDelete: 'set null' }),
+    fromAddress: text('from_address').notNull(),
+    /** The Message-ID PecDesk gave the message: the PEC's msgid, X-Riferimento-Message-ID of its receipts. */
+    messageId: text('message_id').notNull(),
+    objectHash: text('object_hash').notNull(),
+    size: integer('size').notNull(),
+    subject: text('subject'),
+    /** JSON array of {address, type: 'to' | 'cc'}. */
+    recipients: text('recipients').notNull(),
+    receiptType: text('receipt_type', { enum: ['completa', 'breve', 'sintetica'] }).notNull(),
+    /**
+     * queued (waiting, or retrying after nextAttemptAt), sending (a process holds the lease), sent
+     * (the provider answered 250, or its acceptance was found), failed (refused: lastError says
+     * why), cancelled. A state before queued (approval, issue 14) goes in front of queued.
+     */
+    state: text('state', { enum: ['queued', 'sending', 'sent', 'failed', 'cancelled'] }).notNull(),
+    /**
+     * Where the last attempt got: connecting (nothing handed over yet) or data (MAIL FROM onwards:
+     * the provider may have the message, so it is looked for before sending again).
+     */
+    phase: text('phase', { enum: ['connecting', 'data'] }),
+    attempts: integer('attempts').notNull().default(0),
+    attemptStartedAt: text('attempt_started_at'),
+    nextAttemptAt: text('next_attempt_at'),
+    leaseOwner: text('lease_owner'),
+    leaseUntil: text('lease_until'),
+    /** Stable code (connection-failed, auth-failed, rejected, rate-limited, …) and the server's words. */
+    lastErrorCode: text('last_error_code'),
+    lastError: text('last_error'),
+    sentAt: text('sent_at'),
+    /** How the outcome was known: smtp (250), acceptance (found after an interruption), sent-folder. */
+    sentBy: text('sent_by'),
+    /** The sent copy in the archive (messages.id), once ingested. */
+    archivedMessageId: integer('archived_message_id').references(() => messages.id, {
+      onDelete: 'set null',
+    }),
+    /** The copy in the mailbox's Sent folder on the server: pending, done, failed (lastError). */
+    sentCopy: text('sent_copy', { enum: ['pending', 'done', 'failed'] })
+      .notNull()
+      .default('pending'),
+    campaignId: integer('campaign_id').references(() => campaigns.id, { onDelete: 'cascade' }),
+    createdAt: text('created_at').notNull(),
+    createdBy: text('created_by').notNull(),
+  },
+  (t) => [
+    uniqueIndex('outbox_message_id').on(t.messageId),
+    index('outbox_state').on(t.state),
+    index('outbox_campaign').on(t.campaignId),
+    index('outbox_account_started').on(t.accountId, t.attemptStartedAt),
+  ],
+);
+
+/** Messages an office sends again and again: kept by name, loaded into compose or a campaign. */
+export const sendTemplates = sqliteTable('send_templates', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull().unique(),
+  subject: text('subject').notNull(),
+  body: text('body').notNull(),
+  receiptType: text('receipt_type', { enum: ['completa', 'breve', 'sintetica'] }).notNull(),
+  updatedAt: text('updated_at').notNull(),
+});

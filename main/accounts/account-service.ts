@@ -21,6 +21,8 @@ import {
   storeMailboxPassword,
 } from '../secrets/mailbox-passwords.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
+import { limitsOf } from '../send/limits.ts';
+import { forgetSmtpPassword, storeSmtpPassword } from '../send/smtp-password.ts';
 import { parseCaPem } from './ca-pem.ts';
 import { adoptLegacyCaFiles } from './legacy-ca.ts';
 import { findPreset, presetForAddress } from './presets.ts';
@@ -35,6 +37,10 @@ export interface AddAccountInput {
   user?: string;
   preset?: string;
   displayName?: string;
+  /** The SMTP server for sending; the preset's when not given. */
+  smtpHost?: string;
+  smtpPort?: number;
+  smtpSecurity?: 'tls' | 'starttls';
 }
 
 export class AccountError extends Error {
@@ -72,6 +78,14 @@ export function resolveAccount(input: AddAccountInput): Omit<NewAccount, 'create
     if (!parsed.ok) throw new AccountError('invalid', parsed.reason);
     caPem = parsed.pem;
   }
+  const smtpHost = (input.smtpHost ?? preset?.smtp.host)?.trim().toLowerCase() || null;
+  const smtpSecurity = input.smtpSecurity ?? (input.smtpHost ? undefined : preset?.smtp.security) ?? 'tls';
+  const smtpPort =
+    input.smtpPort ??
+    (input.smtpHost ? undefined : preset?.smtp.port) ??
+    (smtpSecurity === 'tls' ? 465 : 587);
+  if (smtpHost && (!Number.isInteger(smtpPort) || smtpPort < 1 || smtpPort > 65535))
+    throw new AccountError('invalid', `bad SMTP port ${smtpPort}`);
   return {
     email,
     displayName: input.displayName ?? null,
@@ -82,9 +96,9 @@ export function resolveAccount(input: AddAccountInput): Omit<NewAccount, 'create
     imapUser: input.user ?? email,
     caFile: null,
     caPem,
-    smtpHost: preset?.smtp.host ?? null,
-    smtpPort: preset?.smtp.port ?? null,
-    smtpSecurity: preset?.smtp.security ?? null,
+    smtpHost,
+    smtpPort: smtpHost ? smtpPort : null,
+    smtpSecurity: smtpHost ? smtpSecurity : null,
   };
 }
 
@@ -101,6 +115,8 @@ export async function addAccount(
   const row = insertAccount(db, { ...settings, createdAt: new Date().toISOString() });
   try {
     await storeMailboxPassword(secrets, db, row, password);
+    // The same password for sending, bound to the SMTP server named with it.
+    await storeSmtpPassword(secrets, db, row, password);
   } catch (error) {
     deleteAccount(db, row.id);
     throw error;
@@ -126,6 +142,7 @@ export async function setAccountPassword(
   adoptLegacyCaFiles(db);
   const row = findAccount(db, email)!;
   await storeMailboxPassword(secrets, db, row, password);
+  await storeSmtpPassword(secrets, db, row, password);
   await forgetLegacyPassword(secrets, row.email);
   return row;
 }
@@ -140,6 +157,7 @@ export async function removeAccount(db: Db, secrets: SecretStore, email: string)
     await forgetMailboxPassword(secrets, db, row).catch((error: Error) =>
       console.warn(`Warning: the password of ${row.email} stays in the secret store: ${error.message}`),
     );
+    await forgetSmtpPassword(secrets, db, row);
   }
   await forgetLegacyPassword(secrets, row.email);
   return row;
@@ -170,5 +188,15 @@ export function publicAccount(row: AccountRow) {
     lastError: row.lastError,
     lastSyncAt: row.lastSyncAt,
     writeSeen: row.writeSeen,
+    smtpHost: row.smtpHost,
+    smtpPort: row.smtpPort,
+    smtpSecurity: row.smtpSecurity,
+    /** The limits sending keeps to (limits.ts), and which of them the person set. */
+    sendLimits: limitsOf(row),
+    sendLimitsSet: {
+      perMinute: row.sendPerMinute,
+      maxRecipients: row.maxRecipients,
+      maxTotalBytes: row.maxTotalBytes,
+    },
   };
 }

@@ -30,6 +30,7 @@ import {
 } from './access.ts';
 import type { ApiEventName, ApiMethod } from './methods.ts';
 import { type PeopleResults, peopleRules, peopleSchemas } from './people-contract.ts';
+import { type SendResults, sendRules, sendSchemas } from './send-contract.ts';
 
 export type { ApiEventName, ApiMethod } from './methods.ts';
 
@@ -52,6 +53,10 @@ const accountInput = z
       .max(256 * 1024)
       .optional(),
     displayName: z.string().max(200).optional(),
+    /** The SMTP server for sending (the preset's when not given). */
+    smtpHost: z.string().trim().min(1).max(255).optional(),
+    smtpPort: z.number().int().min(1).max(65535).optional(),
+    smtpSecurity: z.enum(['tls', 'starttls']).optional(),
   })
   .strict();
 
@@ -149,6 +154,7 @@ export const argSchemas = {
     .object({ messageId: z.number().int().positive(), index: z.number().int().min(0).max(10_000) })
     .strict(),
   ...peopleSchemas,
+  ...sendSchemas,
 } satisfies Record<ApiMethod, z.ZodType>;
 
 /**
@@ -193,6 +199,7 @@ export const methodRules = {
   'searches.save': { access: signedIn, audit: false },
   'searches.remove': { access: signedIn, audit: false },
   ...peopleRules,
+  ...sendRules,
 } satisfies Record<ApiMethod, MethodRule>;
 
 export type ApiArgs<M extends ApiMethod> = z.infer<(typeof argSchemas)[M]>;
@@ -288,9 +295,16 @@ export interface PublicAccount {
   lastSyncAt: string | null;
   /** Reading a message here marks it read on the server too (\Seen). */
   writeSeen: boolean;
+  /** The SMTP server PEC are sent through (null: none set, the mailbox cannot send). */
+  smtpHost: string | null;
+  smtpPort: number | null;
+  smtpSecurity: 'tls' | 'starttls' | null;
+  /** The provider's limits sending keeps to, and which of them the person set (null: the default). */
+  sendLimits: { maxRecipients: number; maxTotalBytes: number; perMinute: number };
+  sendLimitsSet: { perMinute: number | null; maxRecipients: number | null; maxTotalBytes: number | null };
 }
 
-export interface ApiResults extends PeopleResults {
+export interface ApiResults extends PeopleResults, SendResults {
   'app.info': AppInfo;
   'pec.inspect': InspectView;
   'views.list': { smart: ViewCount[]; mailboxes: MailboxEntry[] };
@@ -328,6 +342,7 @@ export interface ProviderPresetView {
   /** `user-id`: the provider logs in with a user code (Legalmail's M1234567), not the address. */
   login: 'address' | 'user-id';
   imap: { host: string; port: number; security: 'tls' | 'starttls' };
+  smtp: { host: string; port: number; security: 'tls' | 'starttls' };
 }
 
 export interface SyncProgress {
@@ -366,6 +381,8 @@ export interface ApiEvents {
   'search.backfill': { done: number; total: number };
   /** Steps of building the demo archive (keys, messages, archive, opening), while demo.open runs. */
   'demo.progress': { done: number; total: number };
+  /** Outbox rows of a mailbox changed state (queued, sending, sent, failed…). */
+  'outbox.changed': { accountId: number | null; ids: number[] };
 }
 
 /** Who receives each event (main/api/registry.ts filterEvents). */
@@ -376,6 +393,7 @@ export const eventRules = {
   'sync.state': { who: 'mailbox', field: 'accountId' },
   'search.backfill': { who: 'signed-in' },
   'demo.progress': { who: 'admin' },
+  'outbox.changed': { who: 'mailbox', field: 'accountId' },
 } satisfies Record<ApiEventName, EventRule>;
 
 export type Transport = 'ipc' | 'http' | 'cli';

@@ -28,6 +28,7 @@ import { deliveryOverdue } from '../pec/reconcile.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
 import { runSearch } from '../search/search.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
+import type { OutboxService } from '../send/outbox-service.ts';
 import { classifyImapError, connectImap } from '../sync/imap-connect.ts';
 import type { SyncService } from '../sync/sync-service.ts';
 import { ApiFailure, type ThreadView } from './contract.ts';
@@ -35,6 +36,7 @@ import type { EventBus } from './events.ts';
 import { archiveGuard } from './guard.ts';
 import { createPeopleHandlers } from './people-handlers.ts';
 import { type ApiRegistry, createRegistry, type Handlers, type Logger } from './registry.ts';
+import { createSendHandlers } from './send-handlers.ts';
 
 export interface CoreServices {
   version: string;
@@ -47,6 +49,8 @@ export interface CoreServices {
   archive?: Archive;
   secrets?: SecretStore;
   sync?: SyncService;
+  /** Sends what the outbox holds (main/send/), started and stopped with the archive. */
+  outbox?: OutboxService;
   /** Where handlers report progress of long calls (demo.open) to the front ends. */
   events?: EventBus;
   switchArchive?(dir: string): Promise<void>;
@@ -144,6 +148,11 @@ export function createHandlers(core: CoreServices): Handlers {
   const anchorOptions = () => (core.anchors ? { anchors: core.anchors } : {});
   return {
     ...createPeopleHandlers(() => need(core.archive, 'archive')),
+    ...createSendHandlers({
+      archive: () => need(core.archive, 'archive'),
+      secrets: () => need(core.secrets, 'secret store'),
+      outbox: () => core.outbox,
+    }),
     'app.info': async (_args, caller) => ({
       name: 'PecDesk',
       version: core.version,
@@ -260,7 +269,14 @@ export function createHandlers(core: CoreServices): Handlers {
         .filter((a) => caller.principal.rights.byAccount.has(a.id))
         .map(publicAccount),
     'accounts.presets': async () =>
-      PRESETS.map((p) => ({ id: p.id, name: p.name, domains: p.domains, login: p.login, imap: p.imap })),
+      PRESETS.map((p) => ({
+        id: p.id,
+        name: p.name,
+        domains: p.domains,
+        login: p.login,
+        imap: p.imap,
+        smtp: p.smtp,
+      })),
     'accounts.add': async ({ password, ...input }, caller) => {
       const archive = need(core.archive, 'archive');
       const row = await addAccount(archive.db, need(core.secrets, 'secret store'), input, password).catch(
@@ -271,7 +287,12 @@ export function createHandlers(core: CoreServices): Handlers {
         targetType: 'account',
         targetId: row.email,
         accountId: row.id,
-        details: { host: row.imapHost, port: row.imapPort, user: row.imapUser },
+        details: {
+          host: row.imapHost,
+          port: row.imapPort,
+          user: row.imapUser,
+          smtp: row.smtpHost ? `${row.smtpHost}:${row.smtpPort} (${row.smtpSecurity})` : null,
+        },
       });
       void core.sync?.syncAccount(row, true);
       return publicAccount(row);

@@ -52,6 +52,26 @@ export const API_METHODS = [
   'audit.messageViews',
   'audit.verify',
   'audit.export',
+  'outbox.check',
+  'outbox.send',
+  'outbox.list',
+  'outbox.retry',
+  'outbox.cancel',
+  'compose.reply',
+  'compose.forward',
+  'campaigns.preview',
+  'campaigns.create',
+  'campaigns.list',
+  'campaigns.get',
+  'campaigns.pause',
+  'campaigns.resume',
+  'campaigns.resendFailed',
+  'campaigns.export',
+  'templates.list',
+  'templates.save',
+  'templates.remove',
+  'accounts.setSmtp',
+  'accounts.setSendLimits',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 
@@ -62,6 +82,7 @@ export const API_EVENTS = [
   'sync.state',
   'search.backfill',
   'demo.progress',
+  'outbox.changed',
 ] as const;
 export type ApiEventName = (typeof API_EVENTS)[number];
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { adoptLegacyCaFiles } from '../accounts/legacy-ca.ts';
 import type { ApiArgs, ApiMethod, ApiResults } from '../api/contract.ts';
 import { EventBus } from '../api/events.ts';
-import { registryFor } from '../api/handlers.ts';
+import { type CoreServices, registryFor } from '../api/handlers.ts';
 import type { ApiRegistry } from '../api/registry.ts';
 import { Archive } from '../archive/archive.ts';
 import { archiveTrustAnchors } from '../archive/archive-config.ts';
@@ -47,13 +47,18 @@ export function openSecrets(ctx: CliContext, io: CliIo): Promise<SecretStore> {
  * The API registry over an opened archive: CLI commands call the same handlers as the app, so
  * what they print is what the app shows.
  */
-export function archiveRegistry(opened: OpenedArchive, secrets?: SecretStore): ApiRegistry {
+export function archiveRegistry(
+  opened: OpenedArchive,
+  secrets?: SecretStore,
+  services: Pick<CoreServices, 'outbox'> = {},
+): ApiRegistry {
   return registryFor({
     version: VERSION,
     archiveDir: opened.archive.dir,
     anchors: undefined,
     archive: opened.archive,
     ...(secrets ? { secrets } : {}),
+    ...services,
   });
 }
 

@@ -9,11 +9,14 @@ import { VERSION } from '../version.ts';
 import { type CliCommand, type CliContext, CliError, type CliIo } from './command.ts';
 import { accountCommand } from './commands/account.ts';
 import { auditCommand } from './commands/audit.ts';
+import { campaignCommand } from './commands/campaign.ts';
 import { grantCommand, revokeCommand } from './commands/grant.ts';
 import { inspectCommand } from './commands/inspect.ts';
 import { messagesCommand } from './commands/messages.ts';
 import { officeCommand } from './commands/office.ts';
+import { outboxCommand } from './commands/outbox.ts';
 import { searchCommand } from './commands/search.ts';
+import { sendCommand } from './commands/send.ts';
 import { syncCommand } from './commands/sync.ts';
 import { threadCommand } from './commands/thread.ts';
 import { userCommand } from './commands/user.ts';
@@ -26,6 +29,9 @@ const COMMANDS: CliCommand[] = [
   threadCommand,
   searchCommand,
   inspectCommand,
+  sendCommand,
+  outboxCommand,
+  campaignCommand,
   userCommand,
   officeCommand,
   grantCommand,

@@ -25,6 +25,11 @@ const account: PublicAccount = {
   lastError: 'no password bound to this archive',
   lastSyncAt: null,
   writeSeen: true,
+  smtpHost: 'smtps.pec.aruba.it',
+  smtpPort: 465,
+  smtpSecurity: 'tls',
+  sendLimits: { maxRecipients: 500, maxTotalBytes: 100 * 1024 * 1024, perMinute: 30 },
+  sendLimitsSet: { perMinute: null, maxRecipients: null, maxTotalBytes: null },
 };
 
 function bridge() {

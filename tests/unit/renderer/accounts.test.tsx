@@ -25,6 +25,7 @@ const presets: ProviderPresetView[] = PRESETS.map((p) => ({
   domains: p.domains,
   login: p.login,
   imap: p.imap,
+  smtp: p.smtp,
 }));
 
 describe('the add-mailbox form rules', () => {
