@@ -33,6 +33,16 @@ export const accounts = sqliteTable('accounts', {
    * takes the preset's, else PecDesk's defaults, for those left null): messages a minute,
    * recipients (To + Cc) per message, message size × recipients in bytes.
    */
+  /**
+   * Issue 14: outgoing PEC of this mailbox wait in the approval queue before the outbox sends them
+   * (main/work/approvals.ts).
+   */
+  requireApproval: integer('require_approval', { mode: 'boolean' }).notNull().default(false),
+  /**
+   * Issue 14: incoming PEC of this mailbox dated from here on are work ("nuova") until handled;
+   * null: 30 days before the mailbox was added (older mail is history, not work).
+   */
+  workSince: text('work_since'),
   sendPerMinute: integer('send_per_minute'),
   maxRecipients: integer('max_recipients'),
   maxTotalBytes: integer('max_total_bytes'),
@@ -62,6 +72,11 @@ export const mailboxes = sqliteTable(
     highestModseq: text('highest_modseq'),
     messageCount: integer('message_count').notNull().default(0),
     lastSyncedAt: text('last_synced_at'),
+    /**
+     * A folder that lives only in the archive (messages imported from an mbox or .eml folder,
+     * main/transfer/): never synced, never emptied, its UIDs given by the import.
+     */
+    local: integer('local', { mode: 'boolean' }).notNull().default(false),
   },
   (t) => [uniqueIndex('mailboxes_account_path').on(t.accountId, t.path)],
 );
@@ -148,6 +163,13 @@ export const messageLocations = sqliteTable(
     flags: text('flags').notNull().default('[]'),
     modseq: text('modseq'),
     internalDate: text('internal_date'),
+    /**
+     * When emptying (main/keep/) removed this copy from the server, after checking the archived
+     * object against it. The row stays: the message still belongs to this mailbox and folder in the
+     * archive (rights, views), it is just no longer on the server. UIDs are never reused under one
+     * UIDVALIDITY, so the row cannot meet a new message.
+     */
+    removedAt: text('removed_at'),
   },
   (t) => [primaryKey({ columns: [t.mailboxId, t.uid] }), index('locations_message').on(t.messageId)],
 );
@@ -512,7 +534,10 @@ export const outbox = sqliteTable(
      * (the provider answered 250, or its acceptance was found), failed (refused: lastError says
      * why), cancelled. A state before queued (approval, issue 14) goes in front of queued.
      */
-    state: text('state', { enum: ['queued', 'sending', 'sent', 'failed', 'cancelled'] }).notNull(),
+    state: text('state', {
+      // approval: waiting for approval (issue 14, a mailbox that requires it); rejected: refused there.
+      enum: ['approval', 'queued', 'sending', 'sent', 'failed', 'cancelled', 'rejected'],
+    }).notNull(),
     /**
      * Where the last attempt got: connecting (nothing handed over yet) or data (MAIL FROM onwards:
      * the provider may have the message, so it is looked for before sending again).
@@ -558,3 +583,261 @@ export const sendTemplates = sqliteTable('send_templates', {
   receiptType: text('receipt_type', { enum: ['completa', 'breve', 'sintetica'] }).notNull(),
   updatedAt: text('updated_at').notNull(),
 });
+
+/**
+ * The mailbox's space as the server reports it (IMAP QUOTA, RFC 2087/9208), one sample per sync
+ * (main/keep/quota.ts): the history the forecast ("piena tra circa 12 giorni") is drawn from.
+ */
+export const quotaSamples = sqliteTable(
+  'quota_samples',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    at: text('at').notNull(),
+    /** STORAGE in bytes (the server counts KiB). */
+    usedBytes: integer('used_bytes').notNull(),
+    limitBytes: integer('limit_bytes').notNull(),
+    messagesUsed: integer('messages_used'),
+    messagesLimit: integer('messages_limit'),
+  },
+  (t) => [index('quota_samples_account_at').on(t.accountId, t.at)],
+);
+
+/**
+ * Keeping a mailbox (main/keep/): its emptying policy, off until the person turns it on, and the
+ * last quota alert given (so each threshold is said once, and again only after space was freed).
+ */
+export const keepPolicies = sqliteTable('keep_policies', {
+  accountId: integer('account_id')
+    .primaryKey()
+    .references(() => accounts.id, { onDelete: 'cascade' }),
+  /** Emptying runs by itself after a sync; never without the person turning it on. */
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(false),
+  /** older-than: copies older than N days; until-percent: the oldest until usage is under P %. */
+  mode: text('mode', { enum: ['older-than', 'until-percent'] })
+    .notNull()
+    .default('older-than'),
+  olderThanDays: integer('older_than_days'),
+  untilPercent: integer('until_percent'),
+  /** One folder (its path), or null for every folder the archive syncs. */
+  folder: text('folder'),
+  /** delete (UID EXPUNGE) or move to a provider folder (moveTo). */
+  action: text('action', { enum: ['delete', 'move'] })
+    .notNull()
+    .default('delete'),
+  moveTo: text('move_to'),
+  /** Also messages not yet handled (issue 14's work states); off: they stay on the server. */
+  includeUnhandled: integer('include_unhandled', { mode: 'boolean' }).notNull().default(false),
+  /** The highest quota threshold already alerted (0: none); lowered when usage falls again. */
+  alertLevel: integer('alert_level').notNull().default(0),
+  lastAutoRunAt: text('last_auto_run_at'),
+  updatedAt: text('updated_at'),
+  updatedBy: text('updated_by'),
+});
+
+/**
+ * Each emptying run, journaled before anything is deleted: a run stopped half-way (a crash, a
+ * killed process) is found 'running' and resumed from its items.
+ */
+export const emptyingRuns = sqliteTable(
+  'emptying_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    accountId: integer('account_id')
+      .notNull()
+      .references(() => accounts.id, { onDelete: 'cascade' }),
+    /** JSON of the policy the run follows (mode, days or percent, folder, action, moveTo…). */
+    policy: text('policy').notNull(),
+    state: text('state', { enum: ['running', 'done', 'failed'] }).notNull(),
+    startedAt: text('started_at').notNull(),
+    finishedAt: text('finished_at'),
+    /** Who started it (the log's actor: user:<id>, cli:<os user>, system for a policy's own run). */
+    actor: text('actor').notNull(),
+    actorName: text('actor_name').notNull(),
+    origin: text('origin').notNull(),
+    candidates: integer('candidates').notNull().default(0),
+    deleted: integer('deleted').notNull().default(0),
+    skipped: integer('skipped').notNull().default(0),
+    error: text('error'),
+  },
+  (t) => [index('emptying_runs_account').on(t.accountId, t.state)],
+);
+
+/**
+ * Every copy a run means to remove: planned (chosen, not yet checked), deleting (checked against
+ * the archive and being removed: the server may or may not have done it when a crash comes),
+ * deleted (gone from the server, logged), skipped (with the reason).
+ */
+export const emptyingItems = sqliteTable(
+  'emptying_items',
+  {
+    runId: integer('run_id')
+      .notNull()
+      .references(() => emptyingRuns.id, { onDelete: 'cascade' }),
+    mailboxId: integer('mailbox_id')
+      .notNull()
+      .references(() => mailboxes.id, { onDelete: 'cascade' }),
+    uid: integer('uid').notNull(),
+    messageId: integer('message_id').notNull(),
+    objectHash: text('object_hash').notNull(),
+    size: integer('size').notNull(),
+    state: text('state', { enum: ['planned', 'deleting', 'deleted', 'skipped'] }).notNull(),
+    reason: text('reason'),
+    doneAt: text('done_at'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.mailboxId, t.uid] })],
+);
+
+/**
+ * Working on PEC as a team (issue 14, main/work/). Tags: a shared taxonomy with colours, created by
+ * those allowed, applied by hand or by routing rules to list rows.
+ */
+export const tags = sqliteTable('tags', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  /** The name folded (lower case, no accents): unique, and what `tag:NAME` finds. */
+  nameKey: text('name_key').notNull().unique(),
+  /** A CSS colour, #rrggbb. */
+  color: text('color').notNull(),
+  /** area, client, priority, type: how the taxonomy groups them (null: none). */
+  category: text('category'),
+  createdAt: text('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+});
+
+/**
+ * The work on one list row: a PEC thread (threadId) or a message outside any thread (messageId),
+ * keyed by rowKey ('t:<thread id>' or 'm:<message id>', what db/work-sql.ts computes for a list
+ * row). A row without one is "nuova" when it is an incoming PEC of its mailbox's work period, else
+ * not work at all. States: new → assigned → claimed (presa in carico, by a person, with the time)
+ * → waiting → done; reopenable.
+ */
+export const workItems = sqliteTable(
+  'work_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rowKey: text('row_key').notNull().unique(),
+    threadId: integer('thread_id').references(() => threads.id, { onDelete: 'cascade' }),
+    messageId: integer('message_id').references(() => messages.id, { onDelete: 'cascade' }),
+    /** null: tagged or given a deadline, but not work (a sent PEC, ordinary mail). */
+    state: text('state', { enum: ['new', 'assigned', 'claimed', 'waiting', 'done'] }),
+    assigneeUserId: integer('assignee_user_id').references(() => users.id, { onDelete: 'set null' }),
+    assigneeOfficeId: integer('assignee_office_id').references(() => offices.id, { onDelete: 'set null' }),
+    claimedBy: integer('claimed_by').references(() => users.id, { onDelete: 'set null' }),
+    /** The name of who took it in charge, as the log names them (the CLI, "solo io" without owner). */
+    claimedByName: text('claimed_by_name'),
+    claimedAt: text('claimed_at'),
+    doneAt: text('done_at'),
+    doneByName: text('done_by_name'),
+    priority: text('priority', { enum: ['low', 'normal', 'high', 'urgent'] }),
+    /** The due day (Europe/Rome), YYYY-MM-DD. */
+    dueDate: text('due_date'),
+    /** manual, rule, proposed (from the legal delivery time: to be verified). */
+    dueSource: text('due_source', { enum: ['manual', 'rule', 'proposed'] }),
+    /** What the deadline rests on ("Ricorso 60 giorni dalla consegna del 12/03/2026"). */
+    dueNote: text('due_note'),
+    /** The smallest "days before" a reminder was given for (null: none yet). */
+    remindedFor: integer('reminded_for'),
+    escalatedAt: text('escalated_at'),
+    /** When the row's PEC arrived (its date): times to take in charge and to close count from it. */
+    arrivedAt: text('arrived_at').notNull(),
+    createdAt: text('created_at').notNull(),
+    updatedAt: text('updated_at').notNull(),
+  },
+  (t) => [
+    index('work_items_state').on(t.state),
+    index('work_items_due').on(t.dueDate),
+    index('work_items_assignee_user').on(t.assigneeUserId),
+    index('work_items_assignee_office').on(t.assigneeOfficeId),
+    index('work_items_thread').on(t.threadId),
+    index('work_items_message').on(t.messageId),
+  ],
+);
+
+export const workTags = sqliteTable(
+  'work_tags',
+  {
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => workItems.id, { onDelete: 'cascade' }),
+    tagId: integer('tag_id')
+      .notNull()
+      .references(() => tags.id, { onDelete: 'cascade' }),
+    addedAt: text('added_at').notNull(),
+    addedBy: text('added_by').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.itemId, t.tagId] }), index('work_tags_tag').on(t.tagId)],
+);
+
+/** Every change of a row's work and every comment: its history and its comment thread. */
+export const workEvents = sqliteTable(
+  'work_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    itemId: integer('item_id')
+      .notNull()
+      .references(() => workItems.id, { onDelete: 'cascade' }),
+    at: text('at').notNull(),
+    /** As the audit log names them: user:<id>, cli:<os user>, rule:<id>, system. */
+    actor: text('actor').notNull(),
+    actorName: text('actor_name').notNull(),
+    /** assign, claim, wait, done, reopen, comment, tag-add, tag-remove, deadline, priority, escalate… */
+    action: text('action').notNull(),
+    fromState: text('from_state'),
+    toState: text('to_state'),
+    comment: text('comment'),
+    /** JSON: the assignee, the tag, the deadline… */
+    details: text('details').notNull().default('{}'),
+  },
+  (t) => [index('work_events_item').on(t.itemId, t.at)],
+);
+
+/** Routing rules (smistamento), run in order on ingest; the definition is main/work/rules.ts's RULE.json. */
+export const routingRules = sqliteTable('routing_rules', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  position: integer('position').notNull(),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  definition: text('definition').notNull(),
+  createdAt: text('created_at').notNull(),
+  createdBy: text('created_by').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+/**
+ * Terms proposed from the legal delivery time, per sender (a glob on the certified address) and
+ * category: the editable table behind "scadenza proposta, da verificare" (deadlines-sdi.md A5).
+ */
+export const deadlineTerms = sqliteTable('deadline_terms', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  label: text('label').notNull(),
+  senderPattern: text('sender_pattern').notNull(),
+  /** Words the subject must hold (all of them), or null. */
+  subjectWords: text('subject_words'),
+  days: integer('days').notNull(),
+  /** The August suspension (L. 742/1969) applies. */
+  feriale: integer('feriale', { mode: 'boolean' }).notNull().default(false),
+  note: text('note'),
+  position: integer('position').notNull(),
+});
+
+/** Outgoing PEC waiting for approval (a mailbox that requires it): approved or rejected with a comment. */
+export const approvals = sqliteTable(
+  'approvals',
+  {
+    outboxId: integer('outbox_id')
+      .primaryKey()
+      .references(() => outbox.id, { onDelete: 'cascade' }),
+    state: text('state', { enum: ['pending', 'approved', 'rejected'] }).notNull(),
+    requestedBy: text('requested_by').notNull(),
+    requestedByName: text('requested_by_name').notNull(),
+    requestedAt: text('requested_at').notNull(),
+    decidedBy: text('decided_by'),
+    decidedByName: text('decided_by_name'),
+    decidedAt: text('decided_at'),
+    comment: text('comment'),
+  },
+  (t) => [index('approvals_state').on(t.state)],
+);
