@@ -819,6 +819,8 @@ export const deadlineTerms = sqliteTable('deadline_terms', {
   days: integer('days').notNull(),
   /** The August suspension (L. 742/1969) applies. */
   feriale: integer('feriale', { mode: 'boolean' }).notNull().default(false),
+  /** A civil notification: delivered from 21:00 it counts from the next day (art. 147 c.p.c.). */
+  civil: integer('civil', { mode: 'boolean' }).notNull().default(false),
   note: text('note'),
   position: integer('position').notNull(),
 });
