@@ -91,8 +91,10 @@ export function countWaiting(db: Db, accounts: number[] | null): number {
           db,
           `SELECT count(*) FROM outbox WHERE state IN ('queued','sending')
              AND account_id IN (SELECT value FROM json_each(?))`,
-        ).get(JSON.stringify(accounts))
-      : prepared(db, `SELECT count(*) FROM outbox WHERE state IN ('queued','sending')`).get()
+        )
+          .pluck()
+          .get(JSON.stringify(accounts))
+      : prepared(db, `SELECT count(*) FROM outbox WHERE state IN ('queued','sending')`).pluck().get()
   ) as number;
 }
 
@@ -124,7 +126,9 @@ export function nextDueAt(db: Db, only?: number[]): string | null {
       WHERE o.state = 'queued' AND o.next_attempt_at IS NOT NULL
         AND (o.campaign_id IS NULL OR c.state = 'sending')
         AND (? IS NULL OR o.id IN (SELECT value FROM json_each(?)))`,
-  ).get(only ? 1 : null, JSON.stringify(only ?? [])) ?? null) as string | null;
+  )
+    .pluck()
+    .get(only ? 1 : null, JSON.stringify(only ?? [])) ?? null) as string | null;
 }
 
 /** Rows 'sending' under a lease (to check whether their owner still lives). */
@@ -368,7 +372,9 @@ export function countUnsettled(db: Db, ids: number[]): number {
   return prepared(
     db,
     `SELECT count(*) FROM outbox WHERE state IN ('queued','sending') AND id IN (SELECT value FROM json_each(?))`,
-  ).get(JSON.stringify(ids)) as number;
+  )
+    .pluck()
+    .get(JSON.stringify(ids)) as number;
 }
 
 /** Every row to be handed to the provider (queued or left 'sending'), of any mailbox still here. */

@@ -12,14 +12,25 @@ import type { SyncService } from '../sync/sync-service.ts';
 import { type OutboxOptions, OutboxService } from './outbox-service.ts';
 
 /**
- * PECDESK_SEND_VERIFY_MS: how long an interrupted attempt waits for the provider's proof before
- * sending again (default 3 minutes); for tests and the simulator, whose providers answer at once.
+ * For tests and the simulator, whose providers answer at once and whose clock may run fast:
+ * PECDESK_SEND_VERIFY_MS, how long an interrupted attempt waits for the provider's proof before
+ * sending again (default 3 minutes); PECDESK_SEND_MINUTE_MS, how long the "minute" of a mailbox's
+ * messages-per-minute lasts (default 60,000).
  */
 export function outboxOptionsFromEnv(env: NodeJS.ProcessEnv): OutboxOptions {
-  const verify = Number(env.PECDESK_SEND_VERIFY_MS);
-  return Number.isFinite(verify) && verify >= 0 && env.PECDESK_SEND_VERIFY_MS
-    ? { verifyGraceMs: verify, verifyEveryMs: Math.min(5_000, Math.max(200, verify / 5)) }
-    : {};
+  const number = (name: string) => {
+    const v = Number(env[name]);
+    return env[name] && Number.isFinite(v) && v >= 0 ? v : null;
+  };
+  const verify = number('PECDESK_SEND_VERIFY_MS');
+  const minute = number('PECDESK_SEND_MINUTE_MS');
+  return {
+    ...(verify !== null && {
+      verifyGraceMs: verify,
+      verifyEveryMs: Math.min(5_000, Math.max(200, verify / 5)),
+    }),
+    ...(minute !== null && minute > 0 && { rateWindowMs: minute }),
+  };
 }
 
 export function startOutbox(

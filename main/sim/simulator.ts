@@ -43,6 +43,11 @@ export interface SimOptions {
   /** How late the slow provider answers. */
   slowDelayMs?: number;
   limits?: Partial<SimLimits>;
+  /**
+   * More mailboxes on each regular domain (local parts), besides mario.rossi, studio.bianchi and
+   * protocollo: a mass sending needs hundreds of recipients.
+   */
+  extraMailboxes?: string[];
   /** Where log lines go (default: stderr). */
   log?: (line: string) => void;
 }
@@ -136,7 +141,7 @@ async function start(
   };
   const password = (address: string) => (state.passwords[address] ??= newPassword());
   const mailboxes: SimMailbox[] = domains.flatMap((d) =>
-    MAILBOX_NAMES.map((n) => {
+    [...MAILBOX_NAMES, ...(d === slowDomain ? [] : (options.extraMailboxes ?? []))].map((n) => {
       const address = `${n}@${d.domain}`;
       return { address, password: password(address), domain: d.domain, provider: d.provider };
     }),
