@@ -24,15 +24,15 @@ function run(cmd, args) {
 }
 
 await ensureDeps();
-const { ensureRendererBuilt } = await import('./ensure-built.mjs');
+const { ensureNodeBuilt, ensureRendererBuilt } = await import('./ensure-built.mjs');
 await ensureRendererBuilt();
-const args = process.argv.slice(2);
 const electron = electronBinary();
 if (electron) {
-  const { buildNode } = await import('./build.mjs');
-  await buildNode();
-  run(electron, ['.', ...args]);
+  await ensureNodeBuilt('electron');
+  run(electron, ['.', ...process.argv.slice(2)]);
 } else {
   console.log('Electron is not installed on this machine: serving PecDesk for the browser instead.');
-  run(process.execPath, ['--import', 'tsx', 'main/server/serve.ts', ...args]);
+  await ensureNodeBuilt('server');
+  // Here, in this process: serve reads its arguments from process.argv as when started directly.
+  await import('../dist/server/serve.mjs');
 }
