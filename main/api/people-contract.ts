@@ -160,7 +160,8 @@ export interface PeopleResults {
     mode: AuthMode;
     /** No owner yet: the app offers "solo io" or personal logins. */
     needsSetup: boolean;
-    user: { name: string; displayName: string | null; role: string } | null;
+    /** totp: the person's two-step verification is on. */
+    user: { name: string; displayName: string | null; role: string; totp: boolean } | null;
     /** Null while nobody is signed in. */
     rights: CallerRights | null;
   };

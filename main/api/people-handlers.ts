@@ -157,7 +157,14 @@ export function createPeopleHandlers(archive: () => Archive): PeopleHandlers {
       return {
         mode,
         needsSetup: !o,
-        user: user ? { name: user.name, displayName: user.displayName, role: user.role } : null,
+        user: user
+          ? {
+              name: user.name,
+              displayName: user.displayName,
+              role: user.role,
+              totp: Boolean(user.totpSecret),
+            }
+          : null,
         rights: principal ? callerRights(principal.rights, emails()) : null,
       };
     },

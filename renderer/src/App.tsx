@@ -8,12 +8,19 @@ import { Reader } from './components/Reader.tsx';
 import { Sidebar } from './components/Sidebar.tsx';
 import { Splitter } from './components/Splitter.tsx';
 import { SyncStatusLine } from './components/SyncStatusLine.tsx';
+import { AuditPanel } from './features/audit/AuditPanel.tsx';
+import { FirstStart, settleFirstStart } from './features/people/FirstStart.tsx';
+import { LoginScreen } from './features/people/LoginScreen.tsx';
+import { MyAccess } from './features/people/MyAccess.tsx';
+import { PeoplePanel } from './features/people/PeoplePanel.tsx';
+import { administers } from './features/people/rights.ts';
+import { useSessionStore } from './features/people/session-store.ts';
 import { LANGUAGES } from './i18n/index.ts';
 import { usePaneWidths } from './layout/use-pane-widths.ts';
 import { useAppStore } from './store/app-store.ts';
 import { useMailStore } from './store/mail-store.ts';
 
-type Screen = 'mail' | 'accounts' | 'inspect';
+type Screen = 'mail' | 'accounts' | 'inspect' | 'people' | 'audit' | 'me';
 
 /** Arrows or j/k move through the list; Enter opens; nothing fires while typing in a field. */
 function useListKeys(active: boolean) {
@@ -42,6 +49,9 @@ export function App() {
   const setDemo = useAppStore((s) => s.setDemo);
   const demoOpening = useAppStore((s) => s.demoOpening);
   const demoError = useAppStore((s) => s.demoError);
+  // Personal logins: the login screen until someone has signed in; what they may not do is hidden.
+  const gate = useSessionStore((s) => s.status);
+  const admin = useSessionStore((s) => administers(s.rights));
   const panes = usePaneWidths();
   /** Into the demo archive or back: the list starts again from all mailboxes. */
   const switchDemo = async (open: boolean) => {
@@ -88,9 +98,11 @@ export function App() {
       {info?.demo && (
         <p className="banner banner-warn demo-banner" role="status">
           {t('demo.banner')}{' '}
-          <button type="button" disabled={demoOpening !== null} onClick={() => void switchDemo(false)}>
-            {t('demo.close')}
-          </button>
+          {admin && (
+            <button type="button" disabled={demoOpening !== null} onClick={() => void switchDemo(false)}>
+              {t('demo.close')}
+            </button>
+          )}
         </p>
       )}
       {demoError && (
@@ -105,12 +117,17 @@ export function App() {
       )}
       {!bridge ? (
         <p className="banner banner-warn">{t('app.noToken')}</p>
+      ) : gate === 'login' ? (
+        <LoginScreen />
       ) : (
         <div className={threePanes ? 'panes panes-three' : 'panes panes-two'} style={widths}>
           <Sidebar
             id="pane-sidebar"
             onAccounts={() => setScreen('accounts')}
             onInspect={() => setScreen('inspect')}
+            onPeople={() => setScreen('people')}
+            onAudit={() => setScreen('audit')}
+            onMe={() => setScreen('me')}
           />
           <Splitter
             label={t('layout.resizeSidebar')}
@@ -124,26 +141,34 @@ export function App() {
               <section className="card welcome" data-testid="welcome">
                 <h2>{t('welcome.title')}</h2>
                 <p>{t('welcome.text')}</p>
-                {demoOpening ? (
-                  <div className="demo-opening" role="status" data-testid="demo-opening">
-                    {/* Moving from the first moment; measured once the core reports its first step. */}
-                    <ProgressBar
-                      label={t('demo.preparing')}
-                      value={demoOpening.done}
-                      max={demoOpening.done > 0 ? demoOpening.total : null}
-                    />
-                    <p>{t('demo.preparing')}</p>
-                  </div>
-                ) : (
-                  <div className="form-actions">
-                    <button type="button" className="primary" onClick={() => setScreen('accounts')}>
-                      {t('welcome.add')}
-                    </button>
-                    <button type="button" onClick={() => void switchDemo(true)}>
-                      {t('welcome.demo')}
-                    </button>
-                  </div>
-                )}
+                <FirstStart>
+                  {demoOpening ? (
+                    <div className="demo-opening" role="status" data-testid="demo-opening">
+                      {/* Moving from the first moment; measured once the core reports its first step. */}
+                      <ProgressBar
+                        label={t('demo.preparing')}
+                        value={demoOpening.done}
+                        max={demoOpening.done > 0 ? demoOpening.total : null}
+                      />
+                      <p>{t('demo.preparing')}</p>
+                    </div>
+                  ) : (
+                    <div className="form-actions">
+                      <button
+                        type="button"
+                        className="primary"
+                        onClick={() => void settleFirstStart().then((ok) => ok && setScreen('accounts'))}
+                      >
+                        {t('welcome.add')}
+                      </button>
+                      {admin && (
+                        <button type="button" onClick={() => void switchDemo(true)}>
+                          {t('welcome.demo')}
+                        </button>
+                      )}
+                    </div>
+                  )}
+                </FirstStart>
               </section>
             </main>
           )}
@@ -172,6 +197,21 @@ export function App() {
                   void useAppStore.getState().reloadInfo();
                 }}
               />
+            </main>
+          )}
+          {screen === 'people' && (
+            <main className="wide-pane">
+              <PeoplePanel onClose={() => setScreen('mail')} />
+            </main>
+          )}
+          {screen === 'audit' && (
+            <main className="wide-pane">
+              <AuditPanel onClose={() => setScreen('mail')} />
+            </main>
+          )}
+          {screen === 'me' && (
+            <main className="wide-pane">
+              <MyAccess onClose={() => setScreen('mail')} />
             </main>
           )}
           {screen === 'inspect' && (

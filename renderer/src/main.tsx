@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.tsx';
 import { connectBridge } from './api/client.ts';
+import { withSessions } from './features/people/session.ts';
+import { useSessionStore } from './features/people/session-store.ts';
 import { setFormatLocale } from './format.ts';
 import { initI18n } from './i18n/index.ts';
 import { useAppStore } from './store/app-store.ts';
@@ -16,8 +18,12 @@ initI18n(language).on('languageChanged', (lng) => {
   localStorage.setItem('pecdesk.language', lng);
   document.documentElement.lang = lng;
 });
-const bridge = connectBridge((connected) => useAppStore.getState().setConnected(connected));
+const connection = connectBridge((connected) => useAppStore.getState().setConnected(connected));
+// Personal logins: the session goes with every call; a browser tab keeps it across reloads,
+// Electron only in memory.
+const bridge = connection && withSessions(connection, window.pecdesk ? null : window.sessionStorage);
 void useAppStore.getState().init(bridge);
+if (bridge) void useSessionStore.getState().start(bridge);
 
 const root = document.getElementById('root');
 if (root) {

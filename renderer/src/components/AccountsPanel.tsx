@@ -1,6 +1,8 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProviderPresetView, PublicAccount } from '../../../main/api/contract.ts';
+import { administers, can } from '../features/people/rights.ts';
+import { useSessionStore } from '../features/people/session-store.ts';
 import { formatDateTime } from '../format.ts';
 import { useAppStore } from '../store/app-store.ts';
 import { type AccountProgress, summarize } from '../store/sync-progress.ts';
@@ -17,6 +19,8 @@ export function AccountsPanel({ onClose }: { onClose: () => void }) {
   const reloadAccounts = useAppStore((s) => s.reloadAccounts);
   const [presets, setPresets] = useState<ProviderPresetView[]>([]);
   const [presetsError, setPresetsError] = useState<string | null>(null);
+  // Adding a mailbox is the administrators'; the core refuses it to anyone else anyway.
+  const admin = useSessionStore((s) => administers(s.rights));
 
   useEffect(() => {
     if (!bridge) return;
@@ -69,7 +73,7 @@ export function AccountsPanel({ onClose }: { onClose: () => void }) {
           {t('accounts.presetsFailed')}
         </p>
       )}
-      <AccountForm presets={presets} accounts={accounts} onAdded={() => void reloadAccounts()} />
+      {admin && <AccountForm presets={presets} accounts={accounts} onAdded={() => void reloadAccounts()} />}
     </section>
   );
 }
@@ -92,6 +96,8 @@ function AccountItem({
   const { t, i18n } = useTranslation();
   const bridge = useAppStore((s) => s.bridge);
   const summary = progress ? summarize([progress]) : null;
+  // Password, read-state write-back and removal are the mailbox's settings: the manage right.
+  const manage = useSessionStore((s) => can(s.rights, 'manage', a.email));
   const [password, setPassword] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
   const setWriteSeen = async (writeSeen: boolean) => {
@@ -142,7 +148,8 @@ function AccountItem({
           {errorText(a.lastErrorCode, a.lastError ?? '')}
         </p>
       )}
-      {a.syncState === 'error' &&
+      {manage &&
+        a.syncState === 'error' &&
         (a.lastErrorCode === 'no-password' || a.lastErrorCode === 'auth-failed') && (
           <form className="account-password" onSubmit={(e) => void savePassword(e)}>
             <label>
@@ -159,20 +166,28 @@ function AccountItem({
             </button>
           </form>
         )}
-      <label className="account-option">
-        <input type="checkbox" checked={a.writeSeen} onChange={(e) => void setWriteSeen(e.target.checked)} />
-        {t('accounts.writeSeen')}
-      </label>
+      {manage && (
+        <label className="account-option">
+          <input
+            type="checkbox"
+            checked={a.writeSeen}
+            onChange={(e) => void setWriteSeen(e.target.checked)}
+          />
+          {t('accounts.writeSeen')}
+        </label>
+      )}
       {problem && (
         <p className="banner banner-danger" role="alert">
           {problem}
         </p>
       )}
-      <div>
-        <button type="button" onClick={() => void onRemove()}>
-          {t('accounts.remove')}
-        </button>
-      </div>
+      {manage && (
+        <div>
+          <button type="button" onClick={() => void onRemove()}>
+            {t('accounts.remove')}
+          </button>
+        </div>
+      )}
     </li>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../main/api/contract.ts';
+import { MessageViews } from '../features/audit/MessageViews.tsx';
 import { folderName } from '../folder-name.ts';
 import { useMailStore } from '../store/mail-store.ts';
 import { MessageDetails } from './MessageDetails.tsx';
@@ -94,6 +95,7 @@ export function Reader() {
         sentCopy={current.thread?.direction === 'sent'}
         onSave={(index) => void saveAttachment(current.id, index)}
       />
+      <MessageViews messageId={current.id} />
     </div>
   );
 }

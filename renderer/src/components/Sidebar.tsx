@@ -1,5 +1,8 @@
 import { useTranslation } from 'react-i18next';
 import type { ViewRef } from '../../../main/api/contract.ts';
+import { administers } from '../features/people/rights.ts';
+import { SessionFooter } from '../features/people/SessionFooter.tsx';
+import { useSessionStore } from '../features/people/session-store.ts';
 import { folderName } from '../folder-name.ts';
 import { formatNumber } from '../format.ts';
 import { useMailStore } from '../store/mail-store.ts';
@@ -33,10 +36,16 @@ export function Sidebar({
   id,
   onAccounts,
   onInspect,
+  onPeople,
+  onAudit,
+  onMe,
 }: {
   id?: string;
   onAccounts: () => void;
   onInspect: () => void;
+  onPeople?: () => void;
+  onAudit?: () => void;
+  onMe?: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const smart = useMailStore((s) => s.smart);
@@ -48,6 +57,8 @@ export function Sidebar({
   const setText = useMailStore((s) => s.setText);
   const setSort = useMailStore((s) => s.setSort);
   const removeSearch = useMailStore((s) => s.removeSearch);
+  // People and the log are the owner's and administrators' (the core refuses the others too).
+  const admin = useSessionStore((s) => administers(s.rights));
   const accounts = [...new Set(mailboxes.map((m) => m.email))];
   return (
     <nav id={id} className="sidebar" aria-label={t('nav.views')}>
@@ -124,7 +135,18 @@ export function Sidebar({
         <button type="button" onClick={onInspect}>
           {t('nav.inspect')}
         </button>
+        {admin && onPeople && (
+          <button type="button" onClick={onPeople}>
+            {t('nav.people')}
+          </button>
+        )}
+        {admin && onAudit && (
+          <button type="button" onClick={onAudit}>
+            {t('nav.audit')}
+          </button>
+        )}
       </div>
+      {onMe && <SessionFooter onMe={onMe} />}
     </nav>
   );
 }

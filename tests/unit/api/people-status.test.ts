@@ -57,7 +57,7 @@ describe('auth.status says what the caller may do', () => {
 
   it('operator and reader: their grants, capped by the role; nothing of other mailboxes', async () => {
     const operator = await status(world.tokens.operator);
-    expect(operator.user).toMatchObject({ name: 'otto', role: 'operator' });
+    expect(operator.user).toEqual({ name: 'otto', displayName: null, role: 'operator', totp: false });
     expect(operator.rights).toEqual({
       administers: false,
       mailboxes: [{ email: world.a.email, rights: ['read', 'route', 'send'] }],
