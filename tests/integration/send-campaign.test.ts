@@ -163,7 +163,7 @@ describe.runIf(dovecotAvailable)('a campaign of 200 PEC', () => {
     for (let i = 0; i < targets.length; i += 10) {
       const batch = targets.slice(i, i + 10);
       const refs = await Promise.all(batch.map((t) => envelopeRefs(sim, t)));
-      batch.forEach((t, j) => expect(refs[j], t.address).toEqual([byAddress.get(t.address)]));
+      for (const [j, t] of batch.entries()) expect(refs[j], t.address).toEqual([byAddress.get(t.address)]);
     }
 
     // The export: the list's own columns and each recipient's outcome, as `campaign show` says.
