@@ -3,7 +3,7 @@
 // it), and the preload script (CommonJS, as sandboxed preloads must be). Each Node target records
 // what it was built from (scripts/ensure-built.mjs: nodeTargetCurrent), so `serve` and `start`
 // rebuild only when a source changed.
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -23,34 +23,55 @@ export async function buildRenderer() {
 }
 
 const nodeBundle = (entry, outfile) =>
-  build({
-    absWorkingDir: root,
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    external,
-    banner,
-    sourcemap: true,
-    metafile: true,
-    logLevel: 'warning',
-  });
+  written(
+    build({
+      absWorkingDir: root,
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      external,
+      banner,
+      sourcemap: true,
+      metafile: true,
+      write: false,
+      logLevel: 'warning',
+    }),
+  );
 
 const preloadBundle = (outfile) =>
-  build({
-    absWorkingDir: root,
-    entryPoints: ['preload/index.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    external: ['electron'],
-    metafile: true,
-    logLevel: 'warning',
-  });
+  written(
+    build({
+      absWorkingDir: root,
+      entryPoints: ['preload/index.ts'],
+      outfile,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['electron'],
+      metafile: true,
+      write: false,
+      logLevel: 'warning',
+    }),
+  );
+
+/**
+ * Each output file is written beside itself and renamed into place: a process starting the bundle
+ * while another start rebuilds it reads the old file or the new one, never half of one.
+ */
+async function written(building) {
+  const result = await building;
+  for (const file of result.outputFiles) {
+    mkdirSync(dirname(file.path), { recursive: true });
+    const partial = `${file.path}.${process.pid}.partial`;
+    writeFileSync(partial, file.contents);
+    renameSync(partial, file.path);
+  }
+  return result;
+}
 
 /**
  * One Node target (electron, cli, server): its bundle, its workers, what it reads beside itself,
