@@ -7,17 +7,37 @@
 import { DELIVERY_DEADLINE_MS, deliveryOverdue } from '../main/pec/reconcile.ts';
 import type { Db } from './database.ts';
 import { rowScope, type Scope } from './scope.ts';
+import {
+  JOIN_WORK,
+  NO_VIEWER,
+  type RowWork,
+  rowWork,
+  type Viewer,
+  WORK_COLUMNS,
+  workViewFilter,
+} from './work-sql.ts';
+
+export type { RowWork, Viewer } from './work-sql.ts';
 
 export const SMART_VIEWS = [
   'all',
   'to-handle',
+  // Issue 14's work views: mine, my office's, nobody's, past their due day.
+  'mine',
+  'office',
+  'unassigned',
+  'past-due',
   'awaiting-delivery',
   'no-delivery',
   'delivery-failures',
   'anomalies',
 ] as const;
 export type SmartView = (typeof SMART_VIEWS)[number];
-export type ViewRef = { kind: 'smart'; view: SmartView } | { kind: 'mailbox'; mailboxId: number };
+export type ViewRef =
+  | { kind: 'smart'; view: SmartView }
+  | { kind: 'mailbox'; mailboxId: number }
+  /** The rows with this tag (issue 14). */
+  | { kind: 'tag'; tagId: number };
 
 export interface ListRow {
   id: number;
@@ -51,22 +71,31 @@ export interface ListRow {
   /** The PEC mailbox (account) the row belongs to: its address and display name. */
   mailbox: string | null;
   mailboxName: string | null;
+  /** Its work (issue 14): state, assignee, due day, tags; null when it is not work and has none. */
+  work: RowWork | null;
 }
 
-/** A row as SQLite returns it: booleans as 0/1, overdue not yet computed. */
-export type RawListRow = Omit<ListRow, 'hasAttachments' | 'seen' | 'acceptanceMissing' | 'overdue'> & {
+/** A row as SQLite returns it: booleans as 0/1, overdue not yet computed, work as JSON. */
+export type RawListRow = Omit<
+  ListRow,
+  'hasAttachments' | 'seen' | 'acceptanceMissing' | 'overdue' | 'work'
+> & {
   hasAttachments: number;
   seen: number;
   acceptanceMissing: number;
+  work: string | null;
+  workDefault: number;
 };
 
 /** Booleans from SQLite's 0/1, and the 24-hour flag, which depends on the time of asking. */
 export function toListRow(r: RawListRow, now = new Date()): ListRow {
+  const { workDefault, ...rest } = r;
   const row = {
-    ...r,
+    ...rest,
     hasAttachments: Boolean(r.hasAttachments),
     seen: Boolean(r.seen),
     acceptanceMissing: Boolean(r.acceptanceMissing),
+    work: rowWork(r.work, workDefault),
   };
   return {
     ...row,
@@ -101,7 +130,8 @@ export const ROW_SELECT = `
   (SELECT a.email FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id JOIN accounts a ON a.id = b.account_id
      WHERE l.message_id = m.id ORDER BY l.mailbox_id LIMIT 1) AS mailbox,
   (SELECT a.display_name FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id JOIN accounts a ON a.id = b.account_id
-     WHERE l.message_id = m.id ORDER BY l.mailbox_id LIMIT 1) AS mailboxName`;
+     WHERE l.message_id = m.id ORDER BY l.mailbox_id LIMIT 1) AS mailboxName,
+  ${WORK_COLUMNS}`;
 
 /** Heads of threads and unthreaded messages: one list row per conversation. */
 const LISTED = '(m.thread_id IS NULL OR t.head_message_id = m.id)';
@@ -119,7 +149,12 @@ const THREAD_OVERDUE = `(t.direction = 'sent' AND t.state NOT IN ('sent', 'rejec
 
 const PEC_KINDS = `('posta-certificata','errore','accettazione','non-accettazione','presa-in-carico','avvenuta-consegna','errore-consegna','preavviso-errore-consegna','rilevazione-virus')`;
 
-function viewFilter(view: ViewRef): { sql: string; params: unknown[] } {
+function viewFilter(view: ViewRef, viewer: Viewer): { sql: string; params: unknown[] } {
+  if (view.kind === 'tag')
+    return {
+      sql: 'EXISTS (SELECT 1 FROM work_tags wt WHERE wt.item_id = w.id AND wt.tag_id = ?)',
+      params: [view.tagId],
+    };
   if (view.kind === 'mailbox') {
     return {
       sql: 'EXISTS (SELECT 1 FROM message_locations l JOIN messages x ON x.id = l.message_id WHERE l.mailbox_id = ? AND (x.id = m.id OR (m.thread_id IS NOT NULL AND x.thread_id = m.thread_id)))',
@@ -129,12 +164,13 @@ function viewFilter(view: ViewRef): { sql: string; params: unknown[] } {
   switch (view.view) {
     case 'all':
       return { sql: '1', params: [] };
+    // Work not handled yet (issue 14): opening a message changes nothing, handling it does.
     case 'to-handle':
-      // Incoming PEC nobody has opened yet (the take-in-charge workflow refines this later).
-      return {
-        sql: `m.kind = 'posta-certificata' AND coalesce(t.direction, 'received') = 'received' AND NOT EXISTS (SELECT 1 FROM message_locations l WHERE l.message_id = m.id AND l.flags LIKE '%\\Seen%')`,
-        params: [],
-      };
+    case 'mine':
+    case 'office':
+    case 'unassigned':
+    case 'past-due':
+      return workViewFilter(view.view, viewer, romeToday());
     case 'awaiting-delivery':
       return { sql: THREAD_PENDING, params: [] };
     case 'no-delivery':
@@ -155,18 +191,27 @@ function viewFilter(view: ViewRef): { sql: string; params: unknown[] } {
   }
 }
 
-function viewFrom(view: ViewRef, scope: Scope): { from: string; params: unknown[] } {
-  const filter = viewFilter(view);
+/** Today in Rome, the day due dates are compared with. */
+function romeToday(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Rome' }).format(new Date());
+}
+
+function viewFrom(
+  view: ViewRef,
+  scope: Scope,
+  viewer: Viewer = NO_VIEWER,
+): { from: string; params: unknown[] } {
+  const filter = viewFilter(view, viewer);
   const mine = rowScope(scope);
   return {
-    from: `FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE ${LISTED} AND ${filter.sql} AND ${mine.sql}`,
+    from: `FROM messages m LEFT JOIN threads t ON t.id = m.thread_id ${JOIN_WORK} WHERE ${LISTED} AND ${filter.sql} AND ${mine.sql}`,
     params: [...filter.params, ...mine.params],
   };
 }
 
 /** How many list rows a view has, without reading them. */
-export function countView(db: Db, view: ViewRef, scope: Scope): number {
-  const { from, params } = viewFrom(view, scope);
+export function countView(db: Db, view: ViewRef, scope: Scope, viewer: Viewer = NO_VIEWER): number {
+  const { from, params } = viewFrom(view, scope, viewer);
   return (db.$client.prepare(`SELECT count(*) AS n ${from}`).get(...params) as { n: number }).n;
 }
 
@@ -176,9 +221,10 @@ export function listView(
   offset: number,
   limit: number,
   scope: Scope,
+  viewer: Viewer = NO_VIEWER,
 ): { total: number; rows: ListRow[] } {
-  const { from, params } = viewFrom(view, scope);
-  const total = countView(db, view, scope);
+  const { from, params } = viewFrom(view, scope, viewer);
+  const total = countView(db, view, scope, viewer);
   const rows = db.$client
     .prepare(`SELECT ${ROW_SELECT} ${from} ORDER BY m.sort_date DESC, m.id DESC LIMIT ? OFFSET ?`)
     .all(...params, limit, offset) as RawListRow[];
@@ -190,8 +236,8 @@ export function listView(
  * How many messages the rows of a view hold: a PEC thread is one row with its sent copy and
  * receipts, so "22 messaggi in 20 conversazioni" explains a folder's count beside the list's.
  */
-export function countViewMessages(db: Db, view: ViewRef, scope: Scope): number {
-  const { from, params } = viewFrom(view, scope);
+export function countViewMessages(db: Db, view: ViewRef, scope: Scope, viewer: Viewer = NO_VIEWER): number {
+  const { from, params } = viewFrom(view, scope, viewer);
   return (
     db.$client
       .prepare(
@@ -207,8 +253,12 @@ export interface ViewCount {
   total: number;
 }
 
-export function smartViewCounts(db: Db, scope: Scope): ViewCount[] {
-  return SMART_VIEWS.map((view) => ({ view, total: countView(db, { kind: 'smart', view }, scope) }));
+export function smartViewCounts(db: Db, scope: Scope, viewer: Viewer = NO_VIEWER): ViewCount[] {
+  // "Del mio ufficio" only for people in an office.
+  return SMART_VIEWS.filter((view) => view !== 'office' || viewer.offices.length > 0).map((view) => ({
+    view,
+    total: countView(db, { kind: 'smart', view }, scope, viewer),
+  }));
 }
 
 export interface MailboxEntry {

@@ -13,7 +13,12 @@ export type Target =
   /** A PEC thread, by id or by msgid (threads.get's arguments): every mailbox of its members. */
   | { thread: true }
   /** An account by its address (args[field]). */
-  | { account: string };
+  | { account: string }
+  /**
+   * A list row (issue 14's work): args.threadId, or the row of message args.id (its thread's when
+   * it has one): every mailbox of the row's messages.
+   */
+  | { item: true };
 
 export type Access =
   /** Before anyone has signed in: status, login, the first owner. */
@@ -50,7 +55,9 @@ export type EventRule =
   /** Those who may read the mailbox (account id) in payload[field]. */
   | { who: 'mailbox'; field: string }
   /** archive.changed: each person gets the changed threads they may read, without the counts. */
-  | { who: 'threads' };
+  | { who: 'threads' }
+  /** Only the people (users.id) in payload[field] (a reminder, an escalation: issue 14). */
+  | { who: 'people'; field: string };
 
 export const anyone: Access = { who: 'anyone' };
 export const signedIn: Access = { who: 'signed-in' };
@@ -61,6 +68,7 @@ export const onMessage = (right: Right, field = 'id'): Access => ({
   target: { message: field },
 });
 export const onThread = (right: Right): Access => ({ who: 'mailbox', right, target: { thread: true } });
+export const onItem = (right: Right): Access => ({ who: 'mailbox', right, target: { item: true } });
 export const onAccount = (right: Right, field = 'email'): Access => ({
   who: 'mailbox',
   right,

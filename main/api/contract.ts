@@ -31,6 +31,19 @@ import {
 import type { ApiEventName, ApiMethod } from './methods.ts';
 import { type PeopleResults, peopleRules, peopleSchemas } from './people-contract.ts';
 import { type SendResults, sendRules, sendSchemas } from './send-contract.ts';
+import { type WorkNotice, type WorkResults, workRules, workSchemas } from './work-contract.ts';
+
+export type {
+  ApprovalView,
+  RuleView,
+  TagView,
+  TermView,
+  WorkEventView,
+  WorkNotice,
+  WorkReport,
+  WorkSettings,
+  WorkView,
+} from './work-contract.ts';
 
 export type { ApiEventName, ApiMethod } from './methods.ts';
 
@@ -78,6 +91,7 @@ export const argSchemas = {
           view: z.enum(SMART_VIEWS),
         }),
         z.object({ kind: z.literal('mailbox'), mailboxId: z.number().int().positive() }),
+        z.object({ kind: z.literal('tag'), tagId: z.number().int().positive() }),
       ]),
       offset: z.number().int().min(0),
       limit: z.number().int().min(0).max(500),
@@ -155,6 +169,7 @@ export const argSchemas = {
     .strict(),
   ...peopleSchemas,
   ...sendSchemas,
+  ...workSchemas,
 } satisfies Record<ApiMethod, z.ZodType>;
 
 /**
@@ -200,6 +215,7 @@ export const methodRules = {
   'searches.remove': { access: signedIn, audit: false },
   ...peopleRules,
   ...sendRules,
+  ...workRules,
 } satisfies Record<ApiMethod, MethodRule>;
 
 export type ApiArgs<M extends ApiMethod> = z.infer<(typeof argSchemas)[M]>;
@@ -304,7 +320,7 @@ export interface PublicAccount {
   sendLimitsSet: { perMinute: number | null; maxRecipients: number | null; maxTotalBytes: number | null };
 }
 
-export interface ApiResults extends PeopleResults, SendResults {
+export interface ApiResults extends PeopleResults, SendResults, WorkResults {
   'app.info': AppInfo;
   'pec.inspect': InspectView;
   'views.list': { smart: ViewCount[]; mailboxes: MailboxEntry[] };
@@ -383,6 +399,8 @@ export interface ApiEvents {
   'demo.progress': { done: number; total: number };
   /** Outbox rows of a mailbox changed state (queued, sending, sent, failed…). */
   'outbox.changed': { accountId: number | null; ids: number[] };
+  /** A reminder before a due day, a due day passed, an escalation (issue 14): for userIds only. */
+  'work.notice': WorkNotice;
 }
 
 /** Who receives each event (main/api/registry.ts filterEvents). */
@@ -394,6 +412,7 @@ export const eventRules = {
   'search.backfill': { who: 'signed-in' },
   'demo.progress': { who: 'admin' },
   'outbox.changed': { who: 'mailbox', field: 'accountId' },
+  'work.notice': { who: 'people', field: 'userIds' },
 } satisfies Record<ApiEventName, EventRule>;
 
 export type Transport = 'ipc' | 'http' | 'cli';

@@ -7,6 +7,7 @@ import { userInfo } from 'node:os';
 import { findAccount } from '../../db/accounts.ts';
 import { accountsOfMessage, accountsOfThread, messageExists, threadsInScope } from '../../db/scope.ts';
 import { findThread, getThread } from '../../db/threads.ts';
+import { type RowRef, rowOfMessage, threadExists } from '../../db/work.ts';
 import type { Archive } from '../archive/archive.ts';
 import { appendAudit, recordAudit } from '../auth/audit.ts';
 import { authMode, owner, People } from '../auth/people.ts';
@@ -26,6 +27,13 @@ function threadIdOf(archive: Archive, args: Record<string, unknown>): number | u
   if (typeof args.id === 'number') return getThread(archive.db, args.id)?.id;
   if (typeof args.msgid === 'string') return findThread(archive.db, args.msgid, args.msgid)?.id;
   return undefined;
+}
+
+/** A work item's row (issue 14): args.threadId, else the row of message args.id. */
+function rowOf(archive: Archive, args: Record<string, unknown>): RowRef | undefined {
+  if (typeof args.threadId === 'number')
+    return threadExists(archive.db, args.threadId) ? { threadId: args.threadId } : undefined;
+  return typeof args.id === 'number' ? rowOfMessage(archive.db, args.id) : undefined;
 }
 
 /** `archive` is read per call: the core swaps archives (the demo and back). */
@@ -95,6 +103,13 @@ export function archiveGuard(current: () => Archive | undefined): Guard {
         const id = threadIdOf(archive, args);
         return id === undefined ? [] : accountsOfThread(archive.db, id);
       }
+      if ('item' in target) {
+        const row = rowOf(archive, args);
+        if (!row) return [];
+        return 'threadId' in row
+          ? accountsOfThread(archive.db, row.threadId)
+          : accountsOfMessage(archive.db, row.messageId);
+      }
       const email = args[target.account];
       const account = typeof email === 'string' ? findAccount(archive.db, email) : undefined;
       return account ? [account.id] : [];
@@ -106,6 +121,7 @@ export function archiveGuard(current: () => Archive | undefined): Guard {
         return typeof id === 'number' && messageExists(archive.db, id);
       }
       if ('thread' in target) return threadIdOf(archive, args) !== undefined;
+      if ('item' in target) return rowOf(archive, args) !== undefined;
       return false;
     },
     record(principal, event) {

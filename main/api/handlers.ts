@@ -37,6 +37,7 @@ import { archiveGuard } from './guard.ts';
 import { createPeopleHandlers } from './people-handlers.ts';
 import { type ApiRegistry, createRegistry, type Handlers, type Logger } from './registry.ts';
 import { createSendHandlers } from './send-handlers.ts';
+import { createWorkHandlers, viewerOf } from './work-handlers.ts';
 
 export interface CoreServices {
   version: string;
@@ -53,6 +54,8 @@ export interface CoreServices {
   outbox?: OutboxService;
   /** Where handlers report progress of long calls (demo.open) to the front ends. */
   events?: EventBus;
+  /** The clock of work changes (issue 14; tests move it). */
+  workClock?: () => Date;
   switchArchive?(dir: string): Promise<void>;
 }
 
@@ -153,6 +156,12 @@ export function createHandlers(core: CoreServices): Handlers {
       secrets: () => need(core.secrets, 'secret store'),
       outbox: () => core.outbox,
     }),
+    ...createWorkHandlers({
+      archive: () => need(core.archive, 'archive'),
+      outbox: () => core.outbox,
+      events: () => core.events,
+      ...(core.workClock ? { clock: core.workClock } : {}),
+    }),
     'app.info': async (_args, caller) => ({
       name: 'PecDesk',
       version: core.version,
@@ -185,7 +194,12 @@ export function createHandlers(core: CoreServices): Handlers {
     'views.list': async (_args, caller) => {
       const archive = need(core.archive, 'archive');
       const scope = readScope(caller.principal.rights);
-      return { smart: smartViewCounts(archive.db, scope), mailboxes: mailboxEntries(archive.db, scope) };
+      // "Le mie" and "Del mio ufficio" are the caller's (issue 14).
+      const viewer = viewerOf(archive.db, caller.principal.userId);
+      return {
+        smart: smartViewCounts(archive.db, scope, viewer),
+        mailboxes: mailboxEntries(archive.db, scope),
+      };
     },
     'messages.list': async ({ view, offset, limit }, caller) => {
       const db = need(core.archive, 'archive').db;
@@ -196,8 +210,9 @@ export function createHandlers(core: CoreServices): Handlers {
         if (account === undefined || !inScope(scope, account))
           throw new ApiFailure('not-found', `no folder ${view.mailboxId}`);
       }
-      const page = listView(db, view, offset, limit, scope);
-      return offset === 0 ? { ...page, messageTotal: countViewMessages(db, view, scope) } : page;
+      const viewer = viewerOf(db, caller.principal.userId);
+      const page = listView(db, view, offset, limit, scope, viewer);
+      return offset === 0 ? { ...page, messageTotal: countViewMessages(db, view, scope, viewer) } : page;
     },
     'search.query': async ({ text, sort, offset, limit, prefixLast, exactCount }) =>
       runSearch(need(core.archive, 'archive').db, {

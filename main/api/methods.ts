@@ -72,6 +72,40 @@ export const API_METHODS = [
   'templates.remove',
   'accounts.setSmtp',
   'accounts.setSendLimits',
+  // Issue 14: working on PEC as a team.
+  'tags.list',
+  'tags.create',
+  'tags.update',
+  'tags.remove',
+  'work.get',
+  'work.assign',
+  'work.claim',
+  'work.wait',
+  'work.done',
+  'work.reopen',
+  'work.comment',
+  'work.tag',
+  'work.setDeadline',
+  'work.proposeDeadline',
+  'work.setPriority',
+  'work.list',
+  'work.agenda',
+  'work.people',
+  'work.settings',
+  'work.setSettings',
+  'work.terms',
+  'work.setTerms',
+  'offices.setHead',
+  'rules.list',
+  'rules.test',
+  'rules.save',
+  'rules.remove',
+  'rules.apply',
+  'reports.get',
+  'reports.csv',
+  'approvals.list',
+  'approvals.decide',
+  'accounts.setApproval',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 
@@ -83,6 +117,7 @@ export const API_EVENTS = [
   'search.backfill',
   'demo.progress',
   'outbox.changed',
+  'work.notice',
 ] as const;
 export type ApiEventName = (typeof API_EVENTS)[number];
 

@@ -135,6 +135,10 @@ function check(
 function notFound(t: Target, args: Record<string, unknown>): string {
   if ('message' in t) return `no message ${String(args[t.message])}`;
   if ('thread' in t) return `no thread ${String(args.id ?? args.msgid)}`;
+  if ('item' in t)
+    return args.threadId !== undefined
+      ? `no thread ${String(args.threadId)}`
+      : `no message ${String(args.id)}`;
   return `no mailbox ${String(args[t.account])}`;
 }
 
@@ -147,6 +151,10 @@ function targetOf(
   const t = access.target;
   if ('message' in t) return { targetType: 'message', targetId: args[t.message] as number };
   if ('thread' in t) return { targetType: 'thread', targetId: (args.id ?? args.msgid) as string | number };
+  if ('item' in t)
+    return args.threadId !== undefined
+      ? { targetType: 'thread', targetId: args.threadId as number }
+      : { targetType: 'message', targetId: args.id as number };
   return { targetType: 'account', targetId: args[t.account] as string };
 }
 
@@ -231,6 +239,16 @@ export function createRegistry(handlers: Handlers, guard: Guard, log: Logger = c
           if (!principal) return undefined;
           const rule = eventRules[event] as EventRule;
           if (rule.who === 'signed-in') return payload;
+          // Addressed to people: only theirs, administrators included (the CLI and "solo io"
+          // without an owner have no user id: they administer, and hear what is for administrators).
+          if (rule.who === 'people') {
+            const ids = (payload as Record<string, unknown>)[rule.field];
+            const to = Array.isArray(ids) ? ids : [];
+            return (principal.userId !== null && to.includes(principal.userId)) ||
+              (principal.userId === null && principal.rights.administers)
+              ? payload
+              : undefined;
+          }
           if (principal.rights.administers) return payload;
           if (rule.who === 'admin') return undefined;
           if (rule.who === 'mailbox') {

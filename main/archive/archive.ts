@@ -76,6 +76,11 @@ export interface ArchiveOptions {
   extractor?: TextExtractor;
   /** Time to read all the attachments of one message (ms); what is left is marked failed. */
   textBudgetMs?: number;
+  /**
+   * Runs inside each ingest transaction, after the rows and threads, before the search documents
+   * (issue 14: routing rules, so no message is ever seen unrouted and its tags are in its document).
+   */
+  onIngest?: (db: Db, outcomes: readonly IngestOutcome[]) => void;
 }
 
 /** An attachment whose text the text queue will read. */
@@ -214,6 +219,7 @@ export class Archive {
         outcomes.push({ messageId: id, created, kind, threadId });
       });
       for (const threadId of touched) this.recompute(threadId);
+      this.options.onIngest?.(this.db, outcomes);
       rebuildDocs(this.db, changed);
       commitWith?.(this.db);
     })();

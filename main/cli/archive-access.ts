@@ -11,6 +11,7 @@ import { archiveTrustAnchors } from '../archive/archive-config.ts';
 import { openSecretStore } from '../secrets/open-store.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { VERSION } from '../version.ts';
+import { workOnIngest } from '../work/ingest-hook.ts';
 import { type CliContext, CliError, type CliIo } from './command.ts';
 
 export interface OpenedArchive {
@@ -25,7 +26,12 @@ export async function openArchive(ctx: CliContext, io: CliIo, mustExist = false)
   }
   const events = new EventBus();
   const anchors = await archiveTrustAnchors(ctx.archiveDir, io.env as NodeJS.ProcessEnv);
-  const archive = Archive.open(ctx.archiveDir, { events, ...(anchors ? { anchors } : {}) });
+  // Routing rules run on what the CLI archives too (pecdesk sync), as in the app.
+  const archive = Archive.open(ctx.archiveDir, {
+    events,
+    onIngest: workOnIngest(),
+    ...(anchors ? { anchors } : {}),
+  });
   await archive.sweep();
   // CA files named by an older archive are read once into the db, as the app does at open.
   adoptLegacyCaFiles(archive.db, (line) => io.err(`${line}\n`));

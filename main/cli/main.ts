@@ -15,11 +15,14 @@ import { inspectCommand } from './commands/inspect.ts';
 import { messagesCommand } from './commands/messages.ts';
 import { officeCommand } from './commands/office.ts';
 import { outboxCommand } from './commands/outbox.ts';
+import { ruleCommand } from './commands/rule.ts';
 import { searchCommand } from './commands/search.ts';
 import { sendCommand } from './commands/send.ts';
 import { syncCommand } from './commands/sync.ts';
+import { tagCommand } from './commands/tag.ts';
 import { threadCommand } from './commands/thread.ts';
 import { userCommand } from './commands/user.ts';
+import { workCommand } from './commands/work.ts';
 import { terminalText, tty } from './terminal-text.ts';
 
 const COMMANDS: CliCommand[] = [
@@ -37,6 +40,9 @@ const COMMANDS: CliCommand[] = [
   grantCommand,
   revokeCommand,
   auditCommand,
+  tagCommand,
+  ruleCommand,
+  workCommand,
 ];
 
 export function usage(): string {

@@ -3,13 +3,23 @@
  * Node core (../core.ts), shared with the browser bridge and the CLI.
  */
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, protocol, session, shell, utilityProcess } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  ipcMain,
+  Notification,
+  protocol,
+  session,
+  shell,
+  utilityProcess,
+} from 'electron';
 import { openCore } from '../core.ts';
 import { resolveArchiveDir } from '../paths.ts';
 import { setChildLauncher } from '../search/extract/child-launcher.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { utilityProcessLauncher } from './extract-launcher.ts';
 import { forwardEvents, wireIpc } from './ipc.ts';
+import { showWorkNotices } from './notices.ts';
 import { APP_ORIGIN, APP_SCHEME, denyAllPermissions, hardenWebContents, windowOptions } from './security.ts';
 
 protocol.registerSchemesAsPrivileged([
@@ -41,7 +51,24 @@ async function start() {
   const createWindow = () => {
     const win = new BrowserWindow(windowOptions(preloadPath));
     const unsubscribe = forwardEvents(core.events, win.webContents, core.registry, ipcSessions);
-    win.on('closed', unsubscribe);
+    const contentsId = win.webContents.id;
+    // Reminders and escalations for this window's person, also when the window is in the background.
+    const stopNotices = showWorkNotices(
+      core.events,
+      core.registry.filterEvents(() => ({
+        transport: 'ipc',
+        session: ipcSessions.of(contentsId),
+        origin: 'desktop',
+      })),
+      Notification,
+      () => {
+        if (!win.isDestroyed()) win.show();
+      },
+    );
+    win.on('closed', () => {
+      unsubscribe();
+      stopNotices();
+    });
     win.once('ready-to-show', () => win.show());
     void win.loadURL(`${APP_ORIGIN}/index.html`);
   };

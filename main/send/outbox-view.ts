@@ -2,6 +2,10 @@
 import type { OutboxListRow } from '../../db/outbox.ts';
 
 export type OutboxDisplayState =
+  /** Waiting for approval (a mailbox that requires it, issue 14). */
+  | 'awaiting-approval'
+  /** Refused at approval: never sent. */
+  | 'rejected'
   /** Waiting its turn (the mailbox's messages per minute). */
   | 'queued'
   /** A connection error or "try later": sent again at nextAttemptAt. */
@@ -55,6 +59,10 @@ export interface OutboxView {
 
 export function displayState(r: OutboxListRow): OutboxDisplayState {
   switch (r.state) {
+    case 'approval':
+      return 'awaiting-approval';
+    case 'rejected':
+      return 'rejected';
     case 'queued':
       return r.nextAttemptAt ? 'retrying' : 'queued';
     case 'sending':

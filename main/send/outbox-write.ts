@@ -7,6 +7,7 @@
  * starts again.
  */
 import type { AccountRow } from '../../db/accounts.ts';
+import { requestApprovals } from '../../db/approvals.ts';
 import type { Db } from '../../db/database.ts';
 import { insertOutbox, type OutboxRow } from '../../db/outbox.ts';
 import type { Archive } from '../archive/archive.ts';
@@ -103,7 +104,8 @@ export interface WriteMeta {
 
 /**
  * Stores each message's bytes durably, then commits their outbox rows in one transaction. The
- * rows start 'queued'; a state before it (a mailbox that requires approval) would be chosen here.
+ * rows start 'queued', or 'approval' for a mailbox that requires approval (issue 14): they wait
+ * in the approval queue, and the outbox takes them only once approved (main/work/approvals.ts).
  */
 export async function writeOutbox(
   archive: Archive,
@@ -129,11 +131,17 @@ export async function writeOutbox(
           ...m.cc.map((address) => ({ address, type: 'cc' })),
         ]),
         receiptType: m.receiptType,
-        state: 'queued',
+        state: m.account.requireApproval ? 'approval' : 'queued',
         campaignId,
         createdAt,
         createdBy: meta.createdBy,
       }),
+    );
+    requestApprovals(
+      archive.db,
+      ids.filter((_, i) => messages[i]!.account.requireApproval),
+      meta.createdBy,
+      createdAt,
     );
     meta.inTransaction(archive.db, ids);
     return ids;

@@ -29,6 +29,7 @@ export function listRow(overrides: Partial<ListRow> = {}): ListRow {
     overdue: false,
     mailbox: null,
     mailboxName: null,
+    work: null,
     ...overrides,
   };
 }

@@ -10,7 +10,9 @@ import { useMailStore } from '../store/mail-store.ts';
 function same(a: ViewRef, b: ViewRef): boolean {
   return a.kind === 'smart'
     ? b.kind === 'smart' && a.view === b.view
-    : b.kind === 'mailbox' && a.mailboxId === b.mailboxId;
+    : a.kind === 'mailbox'
+      ? b.kind === 'mailbox' && a.mailboxId === b.mailboxId
+      : b.kind === 'tag' && a.tagId === b.tagId;
 }
 
 function NavItem({

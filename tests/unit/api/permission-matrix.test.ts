@@ -30,6 +30,12 @@ const campaign = (s: Side) => ({
   body: 'Gentile cliente',
 });
 const account = (s: Side) => ({ email: s.email, imapHost: '127.0.0.1', imapPort: 9, password: 'x' });
+const SDI_RULE = {
+  name: 'SdI',
+  match: 'all' as const,
+  conditions: [{ field: 'senderDomain' as const, op: 'is' as const, value: 'pec.fatturapa.it' }],
+  actions: [{ type: 'tag' as const, tags: ['SdI'] }],
+};
 
 /**
  * Valid arguments of every method, aimed at one side's mailbox where the method has a target.
@@ -116,6 +122,44 @@ const SAMPLES: { [M in ApiMethod]: (s: Side) => ApiArgs<M> } = {
     maxRecipients: null,
     maxTotalBytes: null,
   }),
+  'tags.list': () => ({}),
+  'tags.create': () => ({ name: 'Urgente' }),
+  'tags.update': () => ({ id: 1, color: '#112233' }),
+  'tags.remove': () => ({ id: 1 }),
+  'work.get': (s) => ({ id: s.message }),
+  'work.assign': (s) => ({ id: s.message, user: 'otto' }),
+  'work.claim': (s) => ({ threadId: s.thread }),
+  'work.wait': (s) => ({ id: s.threadMessage, comment: 'Attendo il cliente' }),
+  'work.done': (s) => ({ id: s.message }),
+  'work.reopen': (s) => ({ id: s.message }),
+  'work.comment': (s) => ({ id: s.message, text: 'Chiamato il cliente' }),
+  'work.tag': (s) => ({ id: s.message, tag: 'Urgente', add: true }),
+  'work.setDeadline': (s) => ({ id: s.message, due: '2026-12-31' }),
+  'work.proposeDeadline': (s) => ({ id: s.threadMessage }),
+  'work.setPriority': (s) => ({ threadId: s.thread, priority: 'high' }),
+  'work.list': () => ({ limit: 10 }),
+  'work.agenda': () => ({ from: '2026-12-01', to: '2026-12-31' }),
+  'work.people': () => ({}),
+  'work.settings': () => ({}),
+  'work.setSettings': () => ({
+    tagCreators: 'admins',
+    escalateAfterHours: 4,
+    remindDays: [3, 0],
+    proposeDeadlines: true,
+  }),
+  'work.terms': () => ({}),
+  'work.setTerms': () => ({ terms: [] }),
+  'offices.setHead': () => ({ office: 'Segreteria', user: 'rita' }),
+  'rules.list': () => ({}),
+  'rules.test': () => ({ rule: SDI_RULE, limit: 10 }),
+  'rules.save': () => ({ rule: SDI_RULE }),
+  'rules.remove': () => ({ id: 1 }),
+  'rules.apply': () => ({ id: 1, dryRun: true }),
+  'reports.get': () => ({ since: '2026-01-01' }),
+  'reports.csv': () => ({ since: '2026-01-01' }),
+  'approvals.list': () => ({}),
+  'approvals.decide': () => ({ id: 1, approve: true }),
+  'accounts.setApproval': (s) => ({ email: s.email, required: true }),
 };
 
 type Outcome = 'runs' | 'unauthenticated' | 'forbidden' | 'not-found';

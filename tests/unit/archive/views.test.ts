@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { insertAccount, upsertMailbox } from '../../../db/accounts.ts';
 import { listView, smartViewCounts } from '../../../db/views.ts';
 import { buildOrdinary, pecOf, scenario } from '../../factory/pec-factory.ts';
 import { testArchive } from '../../support/archive.ts';
@@ -6,6 +7,18 @@ import { testArchive } from '../../support/archive.ts';
 describe('list views', () => {
   it('one row per PEC thread and the smart views', async () => {
     const archive = testArchive();
+    // "Da gestire" holds the incoming PEC of a mailbox's work period not handled yet (issue 14).
+    const account = insertAccount(archive.db, {
+      email: 'studio@pec.alfa.test',
+      imapHost: '127.0.0.1',
+      imapPort: 9,
+      imapSecurity: 'tls',
+      imapUser: 'studio@pec.alfa.test',
+      createdAt: new Date().toISOString(),
+    });
+    const inbox = upsertMailbox(archive.db, account.id, 'INBOX', 'INBOX', null).id;
+    let uid = 1;
+    const inInbox = () => ({ mailboxId: inbox, uid: uid++, flags: ['\\Seen'] });
     const sent = scenario({ subject: 'Diffida 100% urgente' });
     const failed = scenario({ subject: 'Convocazione assemblea' });
     await archive.ingest([
@@ -15,8 +28,12 @@ describe('list views', () => {
       })),
       { raw: pecOf(failed, 'accettazione') },
       { raw: pecOf(failed, 'errore-consegna', { deliveryAddress: failed.recipients[0]!.address }) },
-      { raw: pecOf(scenario({ subject: 'Fattura in arrivo' }), 'posta-certificata') },
-      { raw: pecOf(scenario({ subject: 'Falsa' }), 'posta-certificata', { signing: { mode: 'tampered' } }) },
+      // Read already: opening a message does not handle it.
+      { raw: pecOf(scenario({ subject: 'Fattura in arrivo' }), 'posta-certificata'), location: inInbox() },
+      {
+        raw: pecOf(scenario({ subject: 'Falsa' }), 'posta-certificata', { signing: { mode: 'tampered' } }),
+        location: inInbox(),
+      },
       { raw: buildOrdinary({ subject: 'Newsletter' }) },
     ]);
     const all = listView(archive.db, { kind: 'smart', view: 'all' }, 0, 50, 'all');
