@@ -1,14 +1,16 @@
 /**
  * The demo archive a newcomer is offered when nothing is configured: PEC of every kind, signed by
  * two demo providers under a demo CA that only this archive trusts (config.json), with their
- * receipts, in the real providers' structure. Its messages are made fresh, not shipped.
+ * receipts, in the real providers' structure. Its messages are made fresh at each creation, dated
+ * from now ("oggi", "ieri", a PEC still waiting for delivery); the PKI that signs them is shipped
+ * (demo-pki.ts: loadDemoPki), so creating the demo takes a fraction of a second.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { insertAccount, upsertMailbox } from '../../db/accounts.ts';
 import { Archive } from '../archive/archive.ts';
 import { configuredAnchors } from '../pec/trust.ts';
-import { generatePki } from './demo-pki.ts';
+import { loadDemoPki } from './demo-pki.ts';
 import {
   type AttachmentSpec,
   buildOrdinary,
@@ -29,8 +31,8 @@ export function isDemoArchive(dir: string): boolean {
 }
 
 /**
- * Building the demo takes seconds (RSA keys, signing every message): it reports steps 0 to 3 of
- * DEMO_STEPS as it goes; the caller reports the last one once the archive is open.
+ * Building the demo reports steps 0 to 3 of DEMO_STEPS as it goes (started, messages made, messages
+ * archived, done); the caller reports the last one once the archive is open.
  */
 export const DEMO_STEPS = 4;
 
@@ -39,16 +41,47 @@ export type DemoProgress = (done: number, total: number) => void;
 /** Creates (once) the demo archive in `dir` and returns it. */
 export async function createDemoArchive(dir: string, onProgress: DemoProgress = () => {}): Promise<void> {
   if (isDemoArchive(dir)) return;
-  // The key and signing work below is synchronous: give the event loop a turn after each report,
-  // so it reaches the person before the next step blocks.
+  // Built beside it under a name of its own and renamed into place once whole: a build that stops
+  // half-way (the app closed, a crash) leaves no half-made demo that would then never open.
+  const parent = dirname(dir);
+  const prefix = `${basename(dir)}.partial-`;
+  if (existsSync(parent))
+    for (const entry of readdirSync(parent))
+      if (entry.startsWith(prefix) && !running(Number(entry.slice(prefix.length).split('-')[0])))
+        rmSync(join(parent, entry), { recursive: true, force: true });
+  const partial = join(parent, `${prefix}${process.pid}-${Date.now()}`);
+  try {
+    await buildDemo(partial, onProgress);
+    // A demo folder an older version left unfinished is moved aside, not deleted.
+    if (existsSync(dir)) renameSync(dir, `${dir}.unfinished-${Date.now()}`);
+    renameSync(partial, dir);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+function running(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function buildDemo(dir: string, onProgress: DemoProgress): Promise<void> {
+  // The signing below is synchronous: give the event loop a turn after each report, so it reaches
+  // the person before the next step runs.
   const step = async (done: number) => {
     onProgress(done, DEMO_STEPS);
     await new Promise((resolve) => setImmediate(resolve));
   };
   await step(0);
   mkdirSync(dir, { recursive: true });
-  const pki = generatePki();
-  await step(1);
+  const pki = loadDemoPki();
   writeFileSync(join(dir, 'demo-ca.pem'), pki.rootPem);
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ trustAnchorFiles: ['demo-ca.pem'] }, null, 2));
   const { alfa, beta } = pki.providers;
@@ -292,7 +325,7 @@ export async function createDemoArchive(dir: string, onProgress: DemoProgress = 
     }),
   );
 
-  await step(2);
+  await step(1);
   const archive = Archive.open(dir, { anchors: configuredAnchors([pki.rootPem]) });
   try {
     // One demo mailbox with its folders, as a synced one looks: rows say whose they are, opening a
@@ -318,11 +351,12 @@ export async function createDemoArchive(dir: string, onProgress: DemoProgress = 
         return { raw, location: { mailboxId, uid, flags: unread.has(raw) ? [] : ['\\Seen'] } };
       }),
     );
-    // The attachments' text is read after ingest: before the demo opens, so it is searchable.
-    await archive.drainText(60_000);
+    // The attachments' text is not waited for: their names are searchable at once, and their text
+    // is read in the background once the demo is open (the text queue resumes what is pending).
   } finally {
     archive.close();
   }
+  await step(2);
   await step(3);
   writeFileSync(join(dir, DEMO_MARKER), JSON.stringify({ createdAt: new Date().toISOString() }));
 }

@@ -6,6 +6,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import forge from 'node-forge';
+import shippedDemoPki from '../../resources/demo/demo-pki.json' with { type: 'json' };
 
 const { pki, asn1 } = forge;
 
@@ -233,4 +234,104 @@ export function generatePki(): TestPki {
     noPolicy,
     outsideConstraints,
   };
+}
+
+/**
+ * The demo archive's PKI, shipped (resources/demo/demo-pki.json, made once by
+ * scripts/make-demo-pki.ts) so that opening the demo generates no RSA keys: that took seconds.
+ * Only the two demo providers' keys are in it. The CA keys were dropped when it was made, so no
+ * one can issue another certificate under the demo CA, and the demo intermediate's name constraints
+ * admit only the demo providers' .test domains: a message signed with a shipped key names
+ * pec.alfa.test or pec.beta.test as its provider, which exist nowhere, and only demo archives trust
+ * the demo CA at all (main/archive/archive-config.ts).
+ */
+export interface DemoPki {
+  rootPem: string;
+  providers: { alfa: TestIdentity; beta: TestIdentity };
+}
+
+interface StoredDemoIdentity {
+  name: string;
+  domain: string;
+  email: string;
+  keyPem: string;
+  certPem: string;
+}
+
+export interface StoredDemoPki {
+  rootPem: string;
+  intermediatePem: string;
+  alfa: StoredDemoIdentity;
+  beta: StoredDemoIdentity;
+}
+
+/** Valid for decades: the demo must not show expired signatures one day after an update. */
+const DEMO_VALIDITY = {
+  root: [new Date(Date.UTC(2025, 0, 1)), new Date(Date.UTC(2075, 0, 1))],
+  intermediate: [new Date(Date.UTC(2025, 0, 1)), new Date(Date.UTC(2070, 0, 1))],
+  provider: [new Date(Date.UTC(2025, 0, 1)), new Date(Date.UTC(2065, 0, 1))],
+} as const;
+
+/** Makes a demo PKI with the shape of the real one; its CA keys are not kept (see DemoPki). */
+export function makeDemoPki(): StoredDemoPki {
+  const rootKeys = newKey();
+  const root = makeCert({
+    subject: [
+      { name: 'countryName', value: 'IT' },
+      { name: 'organizationName', value: 'PecDesk Demo' },
+      { name: 'commonName', value: 'PecDesk Demo Root CA' },
+    ],
+    publicKey: rootKeys.publicKey,
+    issuer: null,
+    issuerKey: rootKeys.privateKey,
+    notBefore: DEMO_VALIDITY.root[0],
+    notAfter: DEMO_VALIDITY.root[1],
+    ca: true,
+  });
+  const interKeys = newKey();
+  const intermediate = makeCert({
+    subject: [
+      { name: 'countryName', value: 'IT' },
+      { name: 'organizationName', value: 'PecDesk Demo' },
+      { name: 'commonName', value: 'PecDesk Demo PEC CA1' },
+    ],
+    publicKey: interKeys.publicKey,
+    issuer: root,
+    issuerKey: rootKeys.privateKey,
+    notBefore: DEMO_VALIDITY.intermediate[0],
+    notAfter: DEMO_VALIDITY.intermediate[1],
+    ca: true,
+    pathLen: 0,
+    policies: [PEC_POLICY],
+    permittedEmailDomains: [TEST_DOMAINS.alfa, TEST_DOMAINS.beta],
+  });
+  const validity = { notBefore: DEMO_VALIDITY.provider[0], notAfter: DEMO_VALIDITY.provider[1] };
+  const stored = (id: TestIdentity): StoredDemoIdentity => ({
+    name: id.name,
+    domain: id.domain,
+    email: id.email,
+    keyPem: pki.privateKeyToPem(id.key),
+    certPem: id.certPem,
+  });
+  return {
+    rootPem: pki.certificateToPem(root),
+    intermediatePem: pki.certificateToPem(intermediate),
+    alfa: stored(provider('Alfa PEC', TEST_DOMAINS.alfa, intermediate, interKeys.privateKey, validity)),
+    beta: stored(provider('Beta PEC', TEST_DOMAINS.beta, intermediate, interKeys.privateKey, validity)),
+  };
+}
+
+/** The shipped demo PKI, ready to sign. */
+export function loadDemoPki(stored: StoredDemoPki = shippedDemoPki): DemoPki {
+  const intermediate = pki.certificateFromPem(stored.intermediatePem);
+  const identity = (s: StoredDemoIdentity): TestIdentity => ({
+    name: s.name,
+    domain: s.domain,
+    email: s.email,
+    key: pki.privateKeyFromPem(s.keyPem) as forge.pki.rsa.PrivateKey,
+    cert: pki.certificateFromPem(s.certPem),
+    certPem: s.certPem,
+    chain: [intermediate],
+  });
+  return { rootPem: stored.rootPem, providers: { alfa: identity(stored.alfa), beta: identity(stored.beta) } };
 }

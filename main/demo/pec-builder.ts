@@ -117,19 +117,25 @@ export function newMessageId(domain = 'client.test'): string {
   return `<${Date.now().toString(36)}.${counter}.${randomBytes(6).toString('hex')}@${domain}>`;
 }
 
+// Made once: creating an Intl.DateTimeFormat costs a millisecond, and every message needs several
+// dates (the demo archive is built while a person waits).
+let romeOffsetFormat: Intl.DateTimeFormat | null = null;
+let romeDateFormat: Intl.DateTimeFormat | null = null;
+
 /** Europe/Rome offset of an instant, as daticert.xml writes it (+0100 / +0200). */
 export function romeZone(date: Date): string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
+  romeOffsetFormat ??= new Intl.DateTimeFormat('en-GB', {
     timeZone: 'Europe/Rome',
     timeZoneName: 'longOffset',
-  }).formatToParts(date);
+  });
+  const parts = romeOffsetFormat.formatToParts(date);
   const offset = parts.find((p) => p.type === 'timeZoneName')?.value ?? 'GMT+01:00';
   const m = /GMT([+-])(\d{2}):(\d{2})/.exec(offset);
   return m ? `${m[1]}${m[2]}${m[3]}` : '+0000';
 }
 
 function romeParts(date: Date): { day: string; time: string; zone: string } {
-  const f = new Intl.DateTimeFormat('it-IT', {
+  romeDateFormat ??= new Intl.DateTimeFormat('it-IT', {
     timeZone: 'Europe/Rome',
     day: '2-digit',
     month: '2-digit',
@@ -138,7 +144,8 @@ function romeParts(date: Date): { day: string; time: string; zone: string } {
     minute: '2-digit',
     second: '2-digit',
     hour12: false,
-  }).formatToParts(date);
+  });
+  const f = romeDateFormat.formatToParts(date);
   const get = (t: string) => f.find((p) => p.type === t)?.value ?? '00';
   return {
     day: `${get('day')}/${get('month')}/${get('year')}`,
