@@ -15,8 +15,6 @@ import { isDemoArchive } from './demo/demo-archive.ts';
 import { openSecretStore } from './secrets/open-store.ts';
 import { startOutbox } from './send/start.ts';
 import { SyncService } from './sync/sync-service.ts';
-import { workOnIngest } from './work/ingest-hook.ts';
-import { WorkScheduler } from './work/scheduler.ts';
 import { VERSION } from './version.ts';
 import { workOnIngest } from './work/ingest-hook.ts';
 import { WorkScheduler } from './work/scheduler.ts';
@@ -26,8 +24,6 @@ export interface CoreOptions {
   env?: NodeJS.ProcessEnv;
   /** Start watching every account (IDLE) at once; off for tests that drive sync themselves. */
   watch?: boolean;
-  /** The clock of work (routing, reminders, escalation): tests move it. */
-  workClock?: () => Date;
   /** The clock of work (routing, reminders, escalation): tests move it. */
   workClock?: () => Date;
   /** How long background work waits for a front end's first list (default FIRST_SCREEN_MS). */
@@ -59,12 +55,6 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     events,
     ...(options.workClock ? { clock: options.workClock } : {}),
   });
-  // The work clock of whichever archive is open (issue 14); stopped while archives are swapped.
-  let current: Archive | undefined;
-  const work = new WorkScheduler(() => current?.db, {
-    events,
-    ...(options.workClock ? { clock: options.workClock } : {}),
-  });
   let closed = false;
   let listed: () => void = () => {};
   /** Resolves when the archive opened now has shown its first screen (see FIRST_SCREEN_MS). */
@@ -83,21 +73,17 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     archiveDir: options.archiveDir,
     homeArchiveDir: options.archiveDir,
     ...(options.workClock ? { workClock: options.workClock } : {}),
-    ...(options.workClock ? { workClock: options.workClock } : {}),
     demo: false,
     anchors: undefined,
     events,
     switchArchive: async (dir) => {
       await services.outbox?.stop();
       work.stop();
-      work.stop();
       await services.sync?.stop();
       services.archive?.close();
       services.anchors = await archiveTrustAnchors(dir, env);
       services.archive = Archive.open(dir, {
         events,
-        // Routing rules run inside each ingest transaction (issue 14).
-        onIngest: workOnIngest(options.workClock),
         // Routing rules run inside each ingest transaction (issue 14).
         onIngest: workOnIngest(options.workClock),
         ...(services.anchors ? { anchors: services.anchors } : {}),
@@ -109,9 +95,6 @@ export async function openCore(options: CoreOptions): Promise<Core> {
       services.sync = new SyncService(services.archive, services.secrets, events);
       services.archiveDir = dir;
       services.demo = isDemoArchive(dir);
-      // Reminders, overdue notices and escalations of this archive.
-      current = services.archive;
-      work.start();
       // Reminders, overdue notices and escalations of this archive.
       current = services.archive;
       work.start();
@@ -172,7 +155,6 @@ export async function openCore(options: CoreOptions): Promise<Core> {
     close: async () => {
       closed = true;
       await services.outbox?.stop();
-      work.stop();
       work.stop();
       await services.sync?.stop();
       services.archive?.close();

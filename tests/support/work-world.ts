@@ -68,7 +68,6 @@ export async function workWorld(start: Date): Promise<WorkWorld> {
   const clock = { now: start };
   const archive = Archive.open(tempDir('pecdesk-work-'), {
     anchors: testAnchors(),
-    ingestWorkers: 0,
     onIngest: workOnIngest(() => clock.now),
   });
   const db = archive.db;
