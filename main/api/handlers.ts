@@ -23,7 +23,7 @@ import type { Archive } from '../archive/archive.ts';
 import { readScope } from '../auth/rights.ts';
 import { createDemoArchive, DEMO_STEPS } from '../demo/demo-archive.ts';
 import { inspectMessage, originalBytes } from '../pec/inspect.ts';
-import { readAttachment, readOriginal } from '../pec/original.ts';
+import { readAttachment } from '../pec/original.ts';
 import { deliveryOverdue } from '../pec/reconcile.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
 import { runSearch } from '../search/search.ts';
@@ -34,6 +34,7 @@ import type { SyncService } from '../sync/sync-service.ts';
 import { ApiFailure, type ThreadView } from './contract.ts';
 import type { EventBus } from './events.ts';
 import { archiveGuard } from './guard.ts';
+import { messageInspection } from './message-view.ts';
 import { createPeopleHandlers } from './people-handlers.ts';
 import { type ApiRegistry, createRegistry, type Handlers, type Logger } from './registry.ts';
 import { createSendHandlers } from './send-handlers.ts';
@@ -250,14 +251,10 @@ export function createHandlers(core: CoreServices): Handlers {
       const archive = need(core.archive, 'archive');
       const row = getMessage(archive.db, id);
       if (!row) throw new ApiFailure('not-found', `no message ${id}`);
-      // The archived original is re-read, so what is shown is what is kept.
+      // The archived original is re-read and its signature checked again, so what is shown is what
+      // is kept; its attachments are listed as archived, not decoded (message-view.ts).
       const raw = await archive.objects.get(row.objectHash);
-      const inspect = await inspectMessage(raw, anchorOptions());
-      // Ordinary mail (a sent copy, a newsletter) is its own original.
-      if (inspect.kind === 'ordinary') {
-        const own = await readOriginal(raw);
-        if (own.ok) inspect.original = own.value;
-      }
+      const inspect = await messageInspection(archive.db, row.id, raw, anchorOptions());
       const emails = new Map(listAccounts(archive.db).map((a) => [a.id, a.email]));
       const scope = readScope(caller.principal.rights);
       return {

@@ -9,7 +9,12 @@ import type { CertData } from './daticert.ts';
 import { type Finding, finding } from './findings.ts';
 import { type DeliveryType, isPecKind, type MessageKind } from './kinds.ts';
 import { decodedBody, decodeWords, headerValue } from './mime.ts';
-import { type AttachmentContent, type OriginalMessage, readOriginal } from './original.ts';
+import {
+  type AttachmentContent,
+  type OriginalMessage,
+  type OriginalResult,
+  readOriginal,
+} from './original.ts';
 import { type SignatureReport, type VerifyOptions, verifySignature } from './signature.ts';
 import { headerAddress } from './structure.ts';
 
@@ -37,6 +42,11 @@ export interface InspectResult {
 export interface InspectOptions extends VerifyOptions {
   /** Keep the original's attachment bytes (the archive reads their text for search). */
   attachmentContents?: boolean;
+  /**
+   * Reads postacert.eml instead of readOriginal (which decodes every attachment): the reader lists
+   * attachments from what was archived (main/api/message-view.ts).
+   */
+  readOriginal?: (bytes: Buffer) => Promise<OriginalResult>;
 }
 
 const UNCHECKED: SignatureReport = {
@@ -99,9 +109,10 @@ async function inspectUnsafe(
   let original: OriginalMessage | null = null;
   let attachmentContents: AttachmentContent[] | undefined;
   if (structure.postacert && isPecKind(classification.kind)) {
-    const parsed = await readOriginal(decodedBody(structure.postacert), {
-      contents: options.attachmentContents ?? false,
-    });
+    const bytes = decodedBody(structure.postacert);
+    const parsed = options.readOriginal
+      ? await options.readOriginal(bytes)
+      : await readOriginal(bytes, { contents: options.attachmentContents ?? false });
     if (parsed.ok) {
       original = parsed.value;
       attachmentContents = parsed.contents;
@@ -135,7 +146,8 @@ async function inspectUnsafe(
   };
 }
 
-function unparseable(size: number, sha256: string, reason: string): InspectResult {
+/** What is known of a message that could not be read: its size, its hash, and why. */
+export function unparseable(size: number, sha256: string, reason: string): InspectResult {
   return {
     kind: 'unparseable',
     basis: 'none',
