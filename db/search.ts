@@ -20,6 +20,7 @@ import {
   THREAD_PENDING,
   toListRow,
 } from './views.ts';
+import { tagKeysOfRow } from './work.ts';
 
 /**
  * The version of what ingest extracts for search: 2 added attachment text. Older messages are
@@ -206,6 +207,8 @@ export const facet = {
   account: (id: number) => `fa${id}`,
   folder: (id: number) => `fb${id}`,
   domain: (domain: string) => `fd${hex(domain.toLowerCase())}`,
+  /** A tag on the row (issue 14), by its folded name. */
+  tag: (nameKey: string) => `fg${hex(nameKey)}`,
 };
 
 /** A domain and its parents down to two labels: pec.studio.it → pec.studio.it, studio.it. */
@@ -340,6 +343,7 @@ function buildDoc(db: Db, headId: number): void {
     facets.add(facet.account(p.accountId));
     facets.add(facet.folder(p.folderId));
   }
+  for (const key of tagKeysOfRow(db, headId, head.threadId)) facets.add(facet.tag(key));
 
   dropDoc(db, headId);
   let key = dateKey(head.sortDate) + (headId % KEY_SHIFT);

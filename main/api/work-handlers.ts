@@ -24,6 +24,7 @@ import {
   getItem,
   getTag,
   headOfRow,
+  headsWithTag,
   insertTag,
   listTags,
   type RowRef,
@@ -279,6 +280,7 @@ export function createWorkHandlers(deps: WorkDeps): WorkHandlers {
       if (name && fold(name) !== tag.nameKey && findTag(d, fold(name)))
         throw new ApiFailure('conflict', `exists: the tag ${name} exists already`);
       d.$client.transaction(() => {
+        const renamed = name !== undefined && fold(name) !== tag.nameKey;
         updateTag(d, id, {
           ...(name ? { name, nameKey: fold(name) } : {}),
           ...(color ? { color } : {}),
@@ -290,6 +292,8 @@ export function createWorkHandlers(deps: WorkDeps): WorkHandlers {
           targetId: id,
           details: { name, color, category },
         });
+        // tag:NAME finds rows by their folded name: their documents follow a rename.
+        if (renamed) rebuildDocs(d, headsWithTag(d, id));
       })();
       deps.events()?.emit('archive.changed', { created: 0, threads: [] });
       return tagView(getTag(d, id)!, tagCounts(d, readScope(caller.principal.rights)));
@@ -299,7 +303,9 @@ export function createWorkHandlers(deps: WorkDeps): WorkHandlers {
       const tag = getTag(d, id);
       if (!tag) throw new ApiFailure('not-found', `no tag ${id}`);
       d.$client.transaction(() => {
+        const heads = headsWithTag(d, id);
         deleteTag(d, id);
+        rebuildDocs(d, heads);
         caller.audit({ action: 'tag.remove', targetType: 'tag', targetId: id, details: { name: tag.name } });
       })();
       deps.events()?.emit('archive.changed', { created: 0, threads: [] });

@@ -8,6 +8,7 @@
  */
 
 import { type MessageKind, RECEIPT_KINDS } from '../pec/kinds.ts';
+import { fold } from '../work/match.ts';
 
 export type TermField = 'subject' | 'sender' | 'recipients';
 
@@ -73,6 +74,8 @@ export interface SearchFilters {
   kind?: KindFilter;
   /** The sender's domain (subdomains included), lower case. */
   domain?: string;
+  /** A tag on the row (issue 14), folded (lower case, no accents). */
+  tag?: string;
 }
 
 /** A filter as typed, so the UI can show it as a chip and take it out of the text. */
@@ -105,6 +108,7 @@ const OPERATOR_ALIASES: Record<string, string> = {
   stato: 'is',
   tipo: 'kind',
   dominio: 'domain',
+  etichetta: 'tag',
 };
 
 /** An operator as typed (lower case), by its English name. */
@@ -240,6 +244,10 @@ function filterOf(op: string, value: string): Partial<SearchFilters> | null {
     case 'domain': {
       const domain = domainOf(value);
       return domain ? { domain } : null;
+    }
+    case 'tag': {
+      const name = fold(value.trim());
+      return name ? { tag: name } : null;
     }
     case 'from': {
       // from:@studio.it is a domain, not a word.

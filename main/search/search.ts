@@ -64,6 +64,7 @@ export function planSearch(db: Db, query: ParsedQuery, request: Omit<SearchReque
   if (f.state) parts.push(`facets : ${quoteToken(facet.state(f.state))}`);
   if (f.hasAttachment) parts.push(`facets : ${quoteToken(facet.attachment)}`);
   if (f.domain) parts.push(`facets : ${quoteToken(facet.domain(f.domain))}`);
+  if (f.tag) parts.push(`facets : ${quoteToken(facet.tag(f.tag))}`);
   if (f.mailbox) {
     const ids = accountIdsLike(db, f.mailbox);
     if (ids.length === 0) impossible = true;
