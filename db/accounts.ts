@@ -1,5 +1,5 @@
 /** Accounts and their folders, with the sync bookkeeping of each folder. */
-import { and, asc, eq, isNotNull, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
 import type { Db } from './database.ts';
 import { accounts, flagChanges, mailboxes, messageLocations } from './schema.ts';
 
@@ -121,7 +121,10 @@ export function recordMailboxProgress(
  */
 export function resetMailbox(db: Db, mailboxId: number, uidValidity: string): void {
   db.$client.transaction(() => {
-    db.delete(messageLocations).where(eq(messageLocations.mailboxId, mailboxId)).run();
+    keepRemovedLocations(db, mailboxId);
+    db.delete(messageLocations)
+      .where(and(eq(messageLocations.mailboxId, mailboxId), isNull(messageLocations.removedAt)))
+      .run();
     // Changes waiting for the old UIDs would land on other messages of the renumbered folder.
     db.delete(flagChanges).where(eq(flagChanges.mailboxId, mailboxId)).run();
     db.update(mailboxes)
@@ -129,6 +132,38 @@ export function resetMailbox(db: Db, mailboxId: number, uidValidity: string): vo
       .where(eq(mailboxes.id, mailboxId))
       .run();
   })();
+}
+
+/**
+ * Copies emptying removed from the server (main/keep/) stay in their folder in the archive: the
+ * message still belongs to this mailbox. A renumbered folder's new UIDs could meet their old ones,
+ * so they take negative numbers, which no server gives (UIDs are positive, RFC 3501 §2.3.1.1).
+ */
+function keepRemovedLocations(db: Db, mailboxId: number): void {
+  const removed = db
+    .select({ uid: messageLocations.uid })
+    .from(messageLocations)
+    .where(
+      and(
+        eq(messageLocations.mailboxId, mailboxId),
+        isNotNull(messageLocations.removedAt),
+        gt(messageLocations.uid, 0),
+      ),
+    )
+    .all();
+  if (removed.length === 0) return;
+  const lowest = db
+    .select({ min: sql<number | null>`min(${messageLocations.uid})` })
+    .from(messageLocations)
+    .where(eq(messageLocations.mailboxId, mailboxId))
+    .get()?.min;
+  let next = Math.min(0, lowest ?? 0) - 1;
+  for (const r of removed) {
+    db.update(messageLocations)
+      .set({ uid: next-- })
+      .where(and(eq(messageLocations.mailboxId, mailboxId), eq(messageLocations.uid, r.uid)))
+      .run();
+  }
 }
 
 export function locationsWithUids(db: Db, mailboxId: number): Map<number, string> {

@@ -14,6 +14,11 @@ export interface AccountSyncHooks {
   progress?(p: FolderProgress): void;
   /** Each successful pass over all folders. */
   passDone?(): void;
+  /**
+   * After each pass, with the session still open: the mailbox's quota is read here (issue 15,
+   * main/keep/quota.ts); it must not throw.
+   */
+  afterPass?(client: ImapFlow): Promise<void>;
   /** A failure; `willRetry` is false when the account stops (watching ends only on stop()). */
   failed?(error: SyncError, willRetry: boolean): void;
 }
@@ -123,6 +128,7 @@ export class AccountSync {
       if (this.stopped) return;
       await syncFolder(client, this.archive, row, (p) => this.hooks.progress?.(p));
     }
+    await this.hooks.afterPass?.(client);
   }
 
   /** IDLE on INBOX: imapflow idles on its own while the folder is selected; EXISTS wakes us. */
@@ -138,9 +144,12 @@ export class AccountSync {
     const every = this.options.fullPassEveryMs ?? 5 * 60_000;
     await client.mailboxOpen('INBOX', { readOnly: true });
     while (!this.stopped) {
+      // New mail (EXISTS) or a read state that came while the last round was busy is handled now:
+      // waiting first would leave it until the next message or the next full pass.
       const woke = await Promise.race([
         new Promise<'wake'>((resolve) => {
           this.wake = () => resolve('wake');
+          if (pending || this.flagsPending) resolve('wake');
         }),
         closed.then(() => 'closed' as const),
         new Promise<'timer'>((resolve) =>

@@ -6,6 +6,7 @@
 import { type AccountRow, listAccounts, setAccountSyncState } from '../../db/accounts.ts';
 import type { EventBus } from '../api/events.ts';
 import type { Archive } from '../archive/archive.ts';
+import { sampleQuota } from '../keep/quota.ts';
 import { readMailboxPassword } from '../secrets/mailbox-passwords.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { AccountSync, type AccountSyncOptions } from './account-sync.ts';
@@ -80,6 +81,7 @@ export class SyncService {
         progress: (p) =>
           this.events.emit('sync.progress', { accountId: account.id, email: account.email, ...p }),
         passDone: () => this.setState(account, 'idle', null, new Date().toISOString()),
+        afterPass: (client) => sampleQuota(client, this.archive.db, account, this.events),
         failed: (e, willRetry) => this.setState(account, 'error', e, undefined, willRetry),
       },
     );
