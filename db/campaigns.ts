@@ -48,6 +48,8 @@ export interface CampaignRecipientRow {
   lastError: string | null;
   messageId: string | null;
   sentAt: string | null;
+  /** The sent copy in the archive, to open it with its receipts. */
+  archivedMessageId: number | null;
   threadState: string | null;
   acceptedAt: string | null;
   /** This recipient's own delivery (thread_recipients), from its receipts. */
@@ -62,7 +64,7 @@ export function campaignRecipientsOf(db: Db, campaignId: number): CampaignRecipi
     db,
     `SELECT r.row, r.address, r.fields, r.outbox_id AS outboxId, o.state AS outboxState,
             o.last_error_code AS lastErrorCode, o.last_error AS lastError, o.message_id AS messageId,
-            o.sent_at AS sentAt, t.state AS threadState, t.accepted_at AS acceptedAt,
+            o.sent_at AS sentAt, o.archived_message_id AS archivedMessageId, t.state AS threadState, t.accepted_at AS acceptedAt,
             tr.state AS recipientState, tr.state_at AS recipientStateAt, tr.error AS recipientError,
             tr.error_detail AS recipientErrorDetail
        FROM campaign_recipients r

@@ -271,6 +271,8 @@ export interface RecipientOutcome {
   detail: string | null;
   outboxId: number | null;
   messageId: string | null;
+  /** The sent copy in the archive (its PEC thread), once the provider took it. */
+  archivedMessageId: number | null;
   sentAt: string | null;
   acceptedAt: string | null;
   deliveredAt: string | null;
@@ -283,6 +285,7 @@ export function recipientOutcome(r: CampaignRecipientRow): RecipientOutcome {
     address: r.address,
     outboxId: r.outboxId,
     messageId: r.messageId,
+    archivedMessageId: r.archivedMessageId,
     sentAt: r.sentAt,
     acceptedAt: r.acceptedAt,
     deliveredAt: r.recipientState === 'delivered' ? r.recipientStateAt : null,

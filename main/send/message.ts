@@ -62,6 +62,9 @@ export async function buildMessage(m: OutgoingMessage): Promise<Buffer> {
       filename: a.filename,
       content: a.content,
       ...(a.contentType ? { contentType: a.contentType } : {}),
+      // An attachment, never inline: a forwarded PEC (message/rfc822) would otherwise be shown as
+      // part of the text by the recipient's client, and its signed bytes lost from view.
+      contentDisposition: 'attachment' as const,
     })),
     // Text parts as quoted-printable or base64, never 8bit: every relay keeps them as they are.
     textEncoding: 'quoted-printable',

@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OutboxView } from '../../main/api/contract.ts';
+import type { OutboxView } from '../../main/api/send-contract.ts';
 import type { SimMailbox } from '../../main/sim/simulator.ts';
 import { tempDir } from '../support/archive.ts';
 import { runPecdesk } from '../support/cli.ts';

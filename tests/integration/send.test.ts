@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOutbox } from '../../db/outbox.ts';
 import type { SimMailbox } from '../../main/sim/simulator.ts';
 import { envelopeRefs, type SendingCore, sendingCore, simAccount, until } from '../support/send.ts';
-import { dovecotAvailable, startTestSim, type TestSim } from '../support/sim.ts';
+import { dovecotAvailable, mailer, startTestSim, type TestSim } from '../support/sim.ts';
 
 describe.runIf(dovecotAvailable)('sending PEC through the simulator', () => {
   let sim: TestSim;
@@ -134,6 +134,66 @@ describe.runIf(dovecotAvailable)('sending PEC through the simulator', () => {
       (r) => r.id === sent.outboxId,
     )!;
     expect(row).toMatchObject({ state: 'partial', delivered: 1, failed: 1, noProof: 1 });
+  });
+
+  it('reply quotes the original (not the envelope) and answers its msgid; forward carries postacert.eml or the whole envelope', async () => {
+    const client = box('protocollo@pec.beta.test');
+    const incoming = await mailer(sim, client).sendMail({
+      from: client.address,
+      to: from().address,
+      cc: box('studio.bianchi@pec.beta.test').address,
+      subject: 'Richiesta documenti',
+      text: 'Buongiorno,\nvi chiediamo copia del contratto.',
+    });
+    await sim.whenIdle();
+    const received = await until(
+      'the incoming PEC',
+      () => s.call('threads.get', { msgid: incoming.messageId }).catch(() => null),
+      (t) => t?.members.some((m) => m.kind === 'posta-certificata') ?? false,
+    );
+    const envelopeId = received!.members.find((m) => m.kind === 'posta-certificata')!.id;
+    const reply = await s.call('compose.reply', { id: envelopeId, all: true });
+    expect(reply).toMatchObject({
+      from: from().address,
+      to: [client.address],
+      cc: [box('studio.bianchi@pec.beta.test').address],
+      subject: 'Re: Richiesta documenti',
+      inReplyTo: incoming.messageId,
+      references: [incoming.messageId],
+    });
+    expect(reply.quoted.text).toBe('Buongiorno,\nvi chiediamo copia del contratto.');
+    const forward = await s.call('compose.forward', { id: envelopeId, envelope: false });
+    expect(forward.subject).toBe('I: Richiesta documenti');
+    expect(forward.attachments).toEqual([
+      expect.objectContaining({ messageId: envelopeId, part: 'original', filename: 'postacert.eml' }),
+    ]);
+    const to = box('studio.bianchi@pec.alfa.test');
+    for (const part of ['original', 'envelope'] as const) {
+      const sent = await s.call('outbox.send', {
+        from: from().address,
+        to: [to.address],
+        cc: [],
+        subject: forward.subject,
+        text: 'Vi inoltro la richiesta.',
+        receiptType: 'completa',
+        attachments: [{ messageId: envelopeId, part }],
+      });
+      await until(
+        'sent',
+        () => getOutbox(s.core.services.archive!.db, sent.outboxId)!.state,
+        (st) => st === 'sent',
+      );
+      await sim.whenIdle();
+      const t = await until(
+        'delivered',
+        () => s.call('threads.get', { msgid: sent.messageId }),
+        (v) => v.state === 'delivered',
+      );
+      const copy = await s.call('messages.get', { id: t.members.find((m) => m.kind === 'ordinary')!.id });
+      const attached = copy.inspect.original!.attachments[0]!;
+      expect(attached.contentType).toBe('message/rfc822');
+      expect(attached.filename).toBe(part === 'original' ? 'postacert.eml' : 'Richiesta documenti.eml');
+    }
   });
 
   it('the limits are checked before anything is written: Bcc, too many recipients, size × recipients, with every problem named', async () => {

@@ -8,6 +8,7 @@ import {
   accountInput,
   CUSTOM,
   checkForm,
+  DEFAULT_SMTP_PORT,
   EMPTY_FORM,
   effectivePreset,
   presetForAddress,
@@ -169,7 +170,51 @@ export function AccountForm({
             {t('accounts.port')}
             <input inputMode="numeric" value={form.port} onChange={(e) => edit({ port: e.target.value })} />
           </label>
+          <label className="server-host">
+            {t('accounts.smtpHost')}
+            <input
+              value={form.smtpHost}
+              placeholder="smtps.example.it"
+              onChange={(e) => edit({ smtpHost: e.target.value })}
+            />
+          </label>
+          <label>
+            {t('accounts.security')}
+            <span className="sr-only"> {t('accounts.smtpPortSuffix')}</span>
+            <select
+              value={form.smtpSecurity}
+              onChange={(e) => {
+                const smtpSecurity = e.target.value as 'tls' | 'starttls';
+                setForm((f) => ({
+                  ...f,
+                  smtpSecurity,
+                  smtpPort:
+                    f.smtpPort === String(DEFAULT_SMTP_PORT[f.smtpSecurity])
+                      ? String(DEFAULT_SMTP_PORT[smtpSecurity])
+                      : f.smtpPort,
+                }));
+              }}
+            >
+              <option value="tls">{t('accounts.securityTls')}</option>
+              <option value="starttls">{t('accounts.securityStarttls')}</option>
+            </select>
+          </label>
+          <label className="server-port">
+            {t('accounts.port')}
+            <span className="sr-only"> {t('accounts.smtpPortSuffix')}</span>
+            <input
+              inputMode="numeric"
+              value={form.smtpPort}
+              onChange={(e) => edit({ smtpPort: e.target.value })}
+            />
+          </label>
+          <p className="hint">{t('accounts.smtpHint')}</p>
         </div>
+      )}
+      {preset && (
+        <p className="hint" data-testid="smtp-hint">
+          {t('accounts.smtpPreset', { server: `${preset.smtp.host}:${preset.smtp.port}` })}
+        </p>
       )}
       <label>
         {t('accounts.user')}

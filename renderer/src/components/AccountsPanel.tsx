@@ -1,6 +1,7 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProviderPresetView, PublicAccount } from '../../../main/api/contract.ts';
+import { SmtpSettings } from '../features/compose/SmtpSettings.tsx';
 import { administers, can } from '../features/people/rights.ts';
 import { useSessionStore } from '../features/people/session-store.ts';
 import { formatDateTime } from '../format.ts';
@@ -176,6 +177,7 @@ function AccountItem({
           {t('accounts.writeSeen')}
         </label>
       )}
+      <SmtpSettings account={a} manage={manage} onChanged={onChanged} />
       {problem && (
         <p className="banner banner-danger" role="alert">
           {problem}

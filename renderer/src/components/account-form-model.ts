@@ -16,6 +16,10 @@ export interface AccountFormValues {
   host: string;
   port: string;
   security: 'tls' | 'starttls';
+  /** The server PEC are sent through (a manual server; a preset brings its own). */
+  smtpHost: string;
+  smtpPort: string;
+  smtpSecurity: 'tls' | 'starttls';
 }
 
 export const EMPTY_FORM: AccountFormValues = {
@@ -26,9 +30,13 @@ export const EMPTY_FORM: AccountFormValues = {
   host: '',
   port: '993',
   security: 'tls',
+  smtpHost: '',
+  smtpPort: '465',
+  smtpSecurity: 'tls',
 };
 
 export const DEFAULT_PORT = { tls: 993, starttls: 143 } as const;
+export const DEFAULT_SMTP_PORT = { tls: 465, starttls: 587 } as const;
 
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 
@@ -70,7 +78,8 @@ export type FormProblem =
   | { key: 'noPreset' }
   | { key: 'userMissing'; provider: string }
   | { key: 'hostMissing' }
-  | { key: 'portInvalid' };
+  | { key: 'portInvalid' }
+  | { key: 'smtpPortInvalid' };
 
 /** What is missing or wrong, in the order a person fills the form; null when the core may be asked. */
 export function checkForm(presets: ProviderPresetView[], form: AccountFormValues): FormProblem | null {
@@ -82,6 +91,9 @@ export function checkForm(presets: ProviderPresetView[], form: AccountFormValues
     if (!form.host.trim()) return { key: 'hostMissing' };
     const port = Number(form.port);
     if (!Number.isInteger(port) || port < 1 || port > 65535) return { key: 'portInvalid' };
+    const smtpPort = Number(form.smtpPort);
+    if (form.smtpHost.trim() && (!Number.isInteger(smtpPort) || smtpPort < 1 || smtpPort > 65535))
+      return { key: 'smtpPortInvalid' };
     return null;
   }
   const preset = effectivePreset(presets, form);
@@ -100,6 +112,9 @@ export function accountInput(form: AccountFormValues): ApiArgs<'accounts.add'> {
     ...(form.preset !== AUTO && form.preset !== CUSTOM ? { preset: form.preset } : {}),
     ...(form.preset === CUSTOM
       ? { imapHost: form.host.trim(), imapPort: Number(form.port), security: form.security }
+      : {}),
+    ...(form.preset === CUSTOM && form.smtpHost.trim()
+      ? { smtpHost: form.smtpHost.trim(), smtpPort: Number(form.smtpPort), smtpSecurity: form.smtpSecurity }
       : {}),
   };
 }
