@@ -571,6 +571,8 @@ export const outbox = sqliteTable(
     index('outbox_state').on(t.state),
     index('outbox_campaign').on(t.campaignId),
     index('outbox_account_started').on(t.accountId, t.attemptStartedAt),
+    // Which mailbox a sent copy belongs to before its Sent folder has it (db/scope.ts).
+    index('outbox_archived_message').on(t.archivedMessageId),
   ],
 );
 

@@ -4,11 +4,13 @@
  * and events; never a row of another mailbox. The owner sees everything.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { insertOutbox, setArchivedMessage } from '../../../db/outbox.ts';
 import { SMART_VIEWS } from '../../../db/views.ts';
 import type { ApiArgs, ApiResults, ListRow } from '../../../main/api/contract.ts';
 import { registryFor } from '../../../main/api/handlers.ts';
 import type { ApiMethod } from '../../../main/api/methods.ts';
 import type { ApiRegistry } from '../../../main/api/registry.ts';
+import { buildOriginal } from '../../factory/pec-factory.ts';
 import { type PeopleWorld, peopleWorld, type RoleUnderTest } from '../../support/people-world.ts';
 
 describe('a person sees only the mailboxes they have a right on', () => {
@@ -19,7 +21,7 @@ describe('a person sees only the mailboxes they have a right on', () => {
     world = await peopleWorld();
     registry = registryFor(
       { version: 'test', archiveDir: world.archive.dir, anchors: undefined, archive: world.archive },
-      { error: () => {} },
+      { error: (line) => console.error(line) },
     );
   });
   afterAll(() => world?.archive.close());
@@ -151,5 +153,39 @@ describe('a person sees only the mailboxes they have a right on', () => {
     expect(owner('archive.changed', changed)).toEqual(changed);
     expect(events('ungranted')('archive.changed', changed)).toEqual({ created: 0, threads: [] });
     expect(reader('demo.progress', { done: 1, total: 4 })).toBeUndefined();
+  });
+  it('a PEC just sent is its mailbox’s before the Sent folder has it', async () => {
+    const db = world.archive.db;
+    const [copy] = await world.archive.ingest([
+      {
+        raw: buildOriginal({
+          from: world.a.email,
+          to: ['ufficio@pec.gamma.test'],
+          subject: 'Appena inviata alfaonly',
+          text: 'x',
+        }),
+      },
+    ]);
+    const outboxId = insertOutbox(db, {
+      accountId: world.a.accountId,
+      fromAddress: world.a.email,
+      messageId: '<appena@pec.alfa.test>',
+      objectHash: 'x'.repeat(64),
+      size: 1,
+      recipients: '[]',
+      receiptType: 'completa',
+      state: 'sent',
+      createdAt: new Date().toISOString(),
+      createdBy: 'test',
+    });
+    setArchivedMessage(db, outboxId, copy!.messageId);
+    const all = { view: { kind: 'smart' as const, view: 'all' as const }, offset: 0, limit: 100 };
+    expect(subjects((await ok('reader', 'messages.list', all)).rows)).toContain('Appena inviata alfaonly');
+    expect(await as('reader', 'messages.get', { id: copy!.messageId })).toMatchObject({ ok: true });
+    expect(subjects((await ok('ungranted', 'messages.list', all)).rows)).toEqual([]);
+    expect(await as('ungranted', 'messages.get', { id: copy!.messageId })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_archived_message` ON `outbox` (`archived_message_id`);
