@@ -33,8 +33,10 @@ import { type PeopleResults, peopleRules, peopleSchemas } from './people-contrac
 import { type SendResults, sendRules, sendSchemas } from './send-contract.ts';
 import { type WorkNotice, type WorkResults, workRules, workSchemas } from './work-contract.ts';
 
+export type { RowWork } from '../../db/views.ts';
 export type {
   ApprovalView,
+  RuleDefinition,
   RuleView,
   TagView,
   TermView,

@@ -301,7 +301,12 @@ export interface WorkResults {
   'rules.apply': { matches: number; changed: number; dryRun: boolean; ids: number[] };
   'reports.get': WorkReport;
   'reports.csv': { filename: string; contentBase64: string };
-  'approvals.list': { pending: number; rows: ApprovalView[] };
+  'approvals.list': {
+    pending: number;
+    rows: ApprovalView[];
+    /** The mailboxes the caller may read, whether they require approval, and whether the caller may change that. */
+    mailboxes: { email: string; required: boolean; canManage: boolean }[];
+  };
   'approvals.decide': { decided: number[]; approved: boolean };
   'accounts.setApproval': { email: string; required: boolean };
 }

@@ -3,7 +3,7 @@
  * transaction with its history line and its audit entry (caller.audit), through main/work/.
  * Lists are scoped to the caller's mailboxes in db/.
  */
-import { findAccount } from '../../db/accounts.ts';
+import { findAccount, listAccounts } from '../../db/accounts.ts';
 import {
   countPendingApprovals,
   decideApproval,
@@ -558,7 +558,10 @@ export function createWorkHandlers(deps: WorkDeps): WorkHandlers {
           has(p.rights, 'manage', a.accountId) &&
           (a.requestedBy !== p.actor.actor || p.rights.role === 'owner'),
       }));
-      return { pending: countPendingApprovals(d, accounts), rows };
+      const mailboxes = listAccounts(d)
+        .filter((a) => p.rights.byAccount.has(a.id))
+        .map((a) => ({ email: a.email, required: a.requireApproval, canManage: has(p.rights, 'manage', a.id) }));
+      return { pending: countPendingApprovals(d, accounts), rows, mailboxes };
     },
     'approvals.decide': async ({ id, approve, comment }, caller) => {
       const d = db();

@@ -15,6 +15,8 @@ import { MyAccess } from './features/people/MyAccess.tsx';
 import { PeoplePanel } from './features/people/PeoplePanel.tsx';
 import { administers } from './features/people/rights.ts';
 import { useSessionStore } from './features/people/session-store.ts';
+import { WorkScreen } from './features/work/WorkScreen.tsx';
+import { useWorkStore } from './features/work/work-store.ts';
 import { LANGUAGES } from './i18n/index.ts';
 import { usePaneWidths } from './layout/use-pane-widths.ts';
 import { useAppStore } from './store/app-store.ts';
@@ -62,6 +64,12 @@ export function App() {
   useListKeys(screen === 'mail');
   const welcome = screen === 'mail' && info?.empty && !info.demo;
   const threePanes = screen === 'mail' && !welcome;
+  // The work screens (issue 14: agenda, approvals, rules, reports) take the list's and reader's place.
+  const workPage = useWorkStore((s) => s.page);
+  const mailPanes = threePanes && !workPage;
+  useEffect(() => {
+    if (workPage) setScreen('mail');
+  }, [workPage]);
   const widths = {
     '--sidebar-width': `${panes.widths.sidebar}px`,
     '--list-width': `${panes.widths.list}px`,
@@ -69,6 +77,7 @@ export function App() {
   useEffect(() => {
     if (!bridge) return;
     useMailStore.getState().attach(bridge);
+    useWorkStore.getState().attach(bridge);
     void useMailStore.getState().refresh();
   }, [bridge]);
   return (
@@ -120,7 +129,7 @@ export function App() {
       ) : gate === 'login' ? (
         <LoginScreen />
       ) : (
-        <div className={threePanes ? 'panes panes-three' : 'panes panes-two'} style={widths}>
+        <div className={mailPanes ? 'panes panes-three' : 'panes panes-two'} style={widths}>
           <Sidebar
             id="pane-sidebar"
             onAccounts={() => setScreen('accounts')}
@@ -172,7 +181,12 @@ export function App() {
               </section>
             </main>
           )}
-          {threePanes && (
+          {threePanes && workPage && (
+            <main className="wide-pane">
+              <WorkScreen />
+            </main>
+          )}
+          {mailPanes && (
             <>
               <div id="pane-list" className="list-slot">
                 <MessageList />

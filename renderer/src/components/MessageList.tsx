@@ -1,6 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
+import { BulkBar } from '../features/work/BulkBar.tsx';
+import { RowCheck, RowWorkChips } from '../features/work/RowWork.tsx';
 import { formatListDate, formatNumber } from '../format.ts';
 import { PAGE_SIZE, useMailStore } from '../store/mail-store.ts';
 import { Marked } from './Marked.tsx';
@@ -70,6 +72,7 @@ export function MessageList() {
   return (
     <div className="list-pane">
       <SearchBar />
+      <BulkBar />
       {!searching && total > 0 && (
         <p className="list-count muted" data-testid="list-count">
           {messageTotal !== null && messageTotal > total
@@ -121,6 +124,7 @@ export function MessageList() {
                         {!row.seen && row.direction !== 'sent' && (
                           <span className="sr-only">{t('list.unread')}</span>
                         )}
+                        <RowCheck id={row.id} />
                         <span className="row-who">{row.correspondent ?? ''}</span>
                         {showMailbox && row.mailbox && (
                           <span
@@ -155,6 +159,7 @@ export function MessageList() {
                           </span>
                         )}
                         <StatusBadge row={row} compact />
+                        <RowWorkChips row={row} />
                         {/* Most rows are PEC received: a chip only for what is not (a receipt, an anomaly). */}
                         {row.direction !== 'sent' &&
                           row.kind !== 'ordinary' &&

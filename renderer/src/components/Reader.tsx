@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../main/api/contract.ts';
 import { MessageViews } from '../features/audit/MessageViews.tsx';
+import { WorkPanel } from '../features/work/WorkPanel.tsx';
 import { folderName } from '../folder-name.ts';
 import { useMailStore } from '../store/mail-store.ts';
 import { MessageDetails } from './MessageDetails.tsx';
@@ -85,6 +86,7 @@ export function Reader() {
           ← {t('timeline.back')}
         </button>
       )}
+      {!showing && <WorkPanel />}
       <MessageDetails
         result={{
           ...current.inspect,

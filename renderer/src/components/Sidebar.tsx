@@ -3,6 +3,7 @@ import type { ViewRef } from '../../../main/api/contract.ts';
 import { administers } from '../features/people/rights.ts';
 import { SessionFooter } from '../features/people/SessionFooter.tsx';
 import { useSessionStore } from '../features/people/session-store.ts';
+import { WorkNav } from '../features/work/WorkNav.tsx';
 import { folderName } from '../folder-name.ts';
 import { formatNumber } from '../format.ts';
 import { useMailStore } from '../store/mail-store.ts';
@@ -130,6 +131,7 @@ export function Sidebar({
           </ul>
         </section>
       ))}
+      <WorkNav />
       <div className="nav-actions">
         <button type="button" onClick={onAccounts}>
           {t('nav.accounts')}
