@@ -4,12 +4,14 @@
  */
 import { benchInspect } from './inspect.bench.ts';
 import { benchSearch } from './search.bench.ts';
+import { benchStartup } from './startup.bench.ts';
 import { benchSync } from './sync.bench.ts';
 
 const BENCHES: Record<string, (args: string[]) => Promise<void>> = {
   inspect: benchInspect,
   sync: benchSync,
   search: benchSearch,
+  startup: benchStartup,
 };
 
 const [only, ...rest] = process.argv.slice(2);
