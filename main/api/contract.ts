@@ -28,12 +28,15 @@ import {
   onThread,
   signedIn,
 } from './access.ts';
+import { type KeepEvents, type KeepResults, keepRules, keepSchemas } from './keep-contract.ts';
 import type { ApiEventName, ApiMethod } from './methods.ts';
 import { type PeopleResults, peopleRules, peopleSchemas } from './people-contract.ts';
 import { type SendResults, sendRules, sendSchemas } from './send-contract.ts';
+
 import { type WorkNotice, type WorkResults, workRules, workSchemas } from './work-contract.ts';
 
 export type { RowWork } from '../../db/views.ts';
+export type { ApiEventName, ApiMethod } from './methods.ts';
 export type {
   ApprovalView,
   RuleDefinition,
@@ -46,8 +49,6 @@ export type {
   WorkSettings,
   WorkView,
 } from './work-contract.ts';
-
-export type { ApiEventName, ApiMethod } from './methods.ts';
 
 const accountInput = z
   .object({
@@ -170,6 +171,7 @@ export const argSchemas = {
     .object({ messageId: z.number().int().positive(), index: z.number().int().min(0).max(10_000) })
     .strict(),
   ...peopleSchemas,
+  ...keepSchemas,
   ...sendSchemas,
   ...workSchemas,
 } satisfies Record<ApiMethod, z.ZodType>;
@@ -216,6 +218,7 @@ export const methodRules = {
   'searches.save': { access: signedIn, audit: false },
   'searches.remove': { access: signedIn, audit: false },
   ...peopleRules,
+  ...keepRules,
   ...sendRules,
   ...workRules,
 } satisfies Record<ApiMethod, MethodRule>;
@@ -313,6 +316,8 @@ export interface PublicAccount {
   lastSyncAt: string | null;
   /** Reading a message here marks it read on the server too (\Seen). */
   writeSeen: boolean;
+  /** The mailbox's space and when it will be full (accounts.list; null: the server gives none). */
+  quota?: import('./keep-contract.ts').AccountQuota | null;
   /** The SMTP server PEC are sent through (null: none set, the mailbox cannot send). */
   smtpHost: string | null;
   smtpPort: number | null;
@@ -322,7 +327,7 @@ export interface PublicAccount {
   sendLimitsSet: { perMinute: number | null; maxRecipients: number | null; maxTotalBytes: number | null };
 }
 
-export interface ApiResults extends PeopleResults, SendResults, WorkResults {
+export interface ApiResults extends PeopleResults, KeepResults, SendResults, WorkResults {
   'app.info': AppInfo;
   'pec.inspect': InspectView;
   'views.list': { smart: ViewCount[]; mailboxes: MailboxEntry[] };
@@ -390,7 +395,7 @@ export interface SyncStateEvent {
   error: string | null;
 }
 
-export interface ApiEvents {
+export interface ApiEvents extends KeepEvents {
   'app.notice': { level: 'info' | 'warning' | 'error'; message: string };
   'archive.changed': { created: number; threads: number[] };
   'sync.progress': SyncProgress;
@@ -414,6 +419,7 @@ export const eventRules = {
   'search.backfill': { who: 'signed-in' },
   'demo.progress': { who: 'admin' },
   'outbox.changed': { who: 'mailbox', field: 'accountId' },
+  'quota.alert': { who: 'mailbox', field: 'accountId' },
   'work.notice': { who: 'people', field: 'userIds' },
 } satisfies Record<ApiEventName, EventRule>;
 

@@ -22,6 +22,7 @@ import { PRESETS } from '../accounts/presets.ts';
 import type { Archive } from '../archive/archive.ts';
 import { readScope } from '../auth/rights.ts';
 import { createDemoArchive, DEMO_STEPS } from '../demo/demo-archive.ts';
+import { accountQuota } from '../keep/quota.ts';
 import { inspectMessage, originalBytes } from '../pec/inspect.ts';
 import { readAttachment } from '../pec/original.ts';
 import { deliveryOverdue } from '../pec/reconcile.ts';
@@ -34,6 +35,7 @@ import type { SyncService } from '../sync/sync-service.ts';
 import { ApiFailure, type ThreadView } from './contract.ts';
 import type { EventBus } from './events.ts';
 import { archiveGuard } from './guard.ts';
+import { createKeepHandlers } from './keep-handlers.ts';
 import { messageInspection } from './message-view.ts';
 import { createPeopleHandlers } from './people-handlers.ts';
 import { type ApiRegistry, createRegistry, type Handlers, type Logger } from './registry.ts';
@@ -157,6 +159,12 @@ export function createHandlers(core: CoreServices): Handlers {
       secrets: () => need(core.secrets, 'secret store'),
       outbox: () => core.outbox,
     }),
+    ...createKeepHandlers({
+      archive: () => need(core.archive, 'archive'),
+      secrets: () => need(core.secrets, 'secret store'),
+      anchors: () => core.anchors,
+      version: core.version,
+    }),
     ...createWorkHandlers({
       archive: () => need(core.archive, 'archive'),
       outbox: () => core.outbox,
@@ -276,10 +284,12 @@ export function createHandlers(core: CoreServices): Handlers {
       return view;
     },
     // The mailboxes the person may read (everyone's for the owner and administrators).
-    'accounts.list': async (_args, caller) =>
-      listAccounts(need(core.archive, 'archive').db)
+    'accounts.list': async (_args, caller) => {
+      const db = need(core.archive, 'archive').db;
+      return listAccounts(db)
         .filter((a) => caller.principal.rights.byAccount.has(a.id))
-        .map(publicAccount),
+        .map((a) => ({ ...publicAccount(a), quota: accountQuota(db, a.id) }));
+    },
     'accounts.presets': async () =>
       PRESETS.map((p) => ({
         id: p.id,

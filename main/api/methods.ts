@@ -72,6 +72,17 @@ export const API_METHODS = [
   'templates.remove',
   'accounts.setSmtp',
   'accounts.setSendLimits',
+  // Issue 15: keeping the mailbox empty and the archive legal.
+  'quota.history',
+  'emptying.getPolicy',
+  'emptying.setPolicy',
+  'emptying.preview',
+  'emptying.run',
+  'emptying.runs',
+  'proof.bundle',
+  'package.build',
+  'export.build',
+  'transfer.import',
   // Issue 14: working on PEC as a team.
   'tags.list',
   'tags.create',
@@ -117,6 +128,7 @@ export const API_EVENTS = [
   'search.backfill',
   'demo.progress',
   'outbox.changed',
+  'quota.alert',
   'work.notice',
 ] as const;
 export type ApiEventName = (typeof API_EVENTS)[number];

@@ -12,15 +12,19 @@ import { auditCommand } from './commands/audit.ts';
 import { campaignCommand } from './commands/campaign.ts';
 import { grantCommand, revokeCommand } from './commands/grant.ts';
 import { inspectCommand } from './commands/inspect.ts';
+import { mailboxCommand } from './commands/mailbox.ts';
 import { messagesCommand } from './commands/messages.ts';
 import { officeCommand } from './commands/office.ts';
 import { outboxCommand } from './commands/outbox.ts';
+import { packageCommand } from './commands/package.ts';
+import { proofCommand } from './commands/proof.ts';
 import { ruleCommand } from './commands/rule.ts';
 import { searchCommand } from './commands/search.ts';
 import { sendCommand } from './commands/send.ts';
 import { syncCommand } from './commands/sync.ts';
 import { tagCommand } from './commands/tag.ts';
 import { threadCommand } from './commands/thread.ts';
+import { exportCommand, importCommand } from './commands/transfer.ts';
 import { userCommand } from './commands/user.ts';
 import { workCommand } from './commands/work.ts';
 import { terminalText, tty } from './terminal-text.ts';
@@ -43,6 +47,11 @@ const COMMANDS: CliCommand[] = [
   tagCommand,
   ruleCommand,
   workCommand,
+  mailboxCommand,
+  proofCommand,
+  packageCommand,
+  exportCommand,
+  importCommand,
 ];
 
 export function usage(): string {

@@ -20,6 +20,7 @@ import { createAppProtocolHandler } from './app-protocol.ts';
 import { utilityProcessLauncher } from './extract-launcher.ts';
 import { forwardEvents, wireIpc } from './ipc.ts';
 import { showWorkNotices } from './notices.ts';
+import { showQuotaAlerts } from './quota-notices.ts';
 import { APP_ORIGIN, APP_SCHEME, denyAllPermissions, hardenWebContents, windowOptions } from './security.ts';
 
 protocol.registerSchemesAsPrivileged([
@@ -65,9 +66,23 @@ async function start() {
         if (!win.isDestroyed()) win.show();
       },
     );
+    // A mailbox about to fill up (issue 15): said on the desktop too, a full one refuses PEC.
+    const stopQuotaAlerts = showQuotaAlerts(
+      core.events,
+      core.registry.filterEvents(() => ({
+        transport: 'ipc',
+        session: ipcSessions.of(contentsId),
+        origin: 'desktop',
+      })),
+      Notification,
+      () => {
+        if (!win.isDestroyed()) win.show();
+      },
+    );
     win.on('closed', () => {
       unsubscribe();
       stopNotices();
+      stopQuotaAlerts();
     });
     win.once('ready-to-show', () => win.show());
     void win.loadURL(`${APP_ORIGIN}/index.html`);

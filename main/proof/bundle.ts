@@ -12,7 +12,7 @@ import type { ObjectStore } from '../archive/object-store.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
 import { collectProof } from './collect.ts';
 import { proofPdf } from './pdf.ts';
-import { signatureWords } from './words.ts';
+import { signatureSentence } from './words.ts';
 
 export interface ProofBundle {
   filename: string;
@@ -88,7 +88,6 @@ export async function buildProofBundle(
     },
     files: [
       ...content.files.map((f) => {
-        const words = signatureWords(f.inspect.signature);
         return {
           path: f.path,
           sha256: f.sha256,
@@ -101,7 +100,7 @@ export async function buildProofBundle(
             : {
                 signature: {
                   verdict: f.inspect.signature.verdict,
-                  words: `${words.verdict}${words.signer ? `, ${words.signer}` : ''}. ${words.reason}`,
+                  words: signatureSentence(f.inspect.signature),
                 },
               }),
         };

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import PDFDocument from 'pdfkit';
 import { isReceiptKind } from '../pec/kinds.ts';
 import type { ProofContent, ProofFile } from './collect.ts';
-import { bytes, kindWords, romeTime, signatureWords, t } from './words.ts';
+import { bytes, kindWords, romeTime, signatureSentence, t } from './words.ts';
 
 /** Beside the bundle (scripts/build.mjs copies it there), else resources/fonts in a checkout. */
 export function fontsFolder(): string {
@@ -193,7 +193,6 @@ function threadState(th: NonNullable<ProofContent['thread']>): string {
 
 function receiptBlock(doc: PDFKit.PDFDocument, f: ProofFile, width: number): void {
   const c = f.inspect.certData;
-  const sig = signatureWords(f.inspect.signature);
   doc.moveDown(0.3);
   doc
     .font('Bold')
@@ -211,7 +210,7 @@ function receiptBlock(doc: PDFKit.PDFDocument, f: ProofFile, width: number): voi
     );
   // One's own sent copy is the message as written, before the provider signs anything.
   if (!f.sentCopy) {
-    lines.push(`Firma del gestore: ${sig.verdict}${sig.signer ? `, ${sig.signer}` : ''}. ${sig.reason}`);
+    lines.push(`Firma del gestore: ${signatureSentence(f.inspect.signature)}`);
     if (f.inspect.signature.signingTime)
       lines.push(`${t('signature.signingTime')}: ${romeTime(f.inspect.signature.signingTime)}`);
   }

@@ -77,3 +77,10 @@ export function signatureWords(s: SignatureReport): {
       : t(`signatureReason.${s.reasonCode}`, s.reasonParams);
   return { verdict, signer: who ? `${t('signature.signer')} ${who}` : null, reason };
 }
+
+/** "Firma valida, firmata da ARUBA PEC S.p.A. Firma e certificato…": one sentence, one full stop. */
+export function signatureSentence(s: SignatureReport): string {
+  const w = signatureWords(s);
+  const head = `${w.verdict}${w.signer ? `, ${w.signer}` : ''}`;
+  return `${head}${head.endsWith('.') ? '' : '.'} ${w.reason}`;
+}

@@ -28,6 +28,15 @@ limits: the provider's limits sending keeps to (default 30 messages a minute, 50
 Presets: ${PRESETS.map((p) => p.id).join(', ')}
 `;
 
+/** "12.3 of 2048 MB (0.6 %), full in about 40 days": what the quota says, in one column. */
+function quotaLine(q: NonNullable<import('../../api/contract.ts').PublicAccount['quota']>): string {
+  const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
+  const days = q.forecastFullAt
+    ? Math.max(0, Math.round((Date.parse(q.forecastFullAt) - Date.now()) / 86_400_000))
+    : null;
+  return `${mb(q.used)} of ${mb(q.limit)} MB (${q.percent} %)${days === null ? '' : `, full in about ${days} days`}`;
+}
+
 async function password(io: CliIo, email: string): Promise<string> {
   const fromEnv = io.env.PECDESK_PASSWORD;
   if (fromEnv) return fromEnv;
@@ -78,7 +87,7 @@ export const accountCommand: CliCommand = {
         else {
           for (const a of rows) {
             io.out(
-              `${tty`${a.email}\t${a.imapHost}:${a.imapPort} (${a.security})\t${a.syncState}`}${a.lastError ? tty`\t${a.lastError}` : ''}\n`,
+              `${tty`${a.email}\t${a.imapHost}:${a.imapPort} (${a.security})\t${a.syncState}`}${a.quota ? `\t${quotaLine(a.quota)}` : ''}${a.lastError ? tty`\t${a.lastError}` : ''}\n`,
             );
           }
         }

@@ -2,6 +2,9 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ProviderPresetView, PublicAccount } from '../../../main/api/contract.ts';
 import { SmtpSettings } from '../features/compose/SmtpSettings.tsx';
+import { EmptyingPanel } from '../features/keep/EmptyingPanel.tsx';
+import { KeepTools } from '../features/keep/KeepTools.tsx';
+import { QuotaBar } from '../features/keep/QuotaBar.tsx';
 import { administers, can } from '../features/people/rights.ts';
 import { useSessionStore } from '../features/people/session-store.ts';
 import { formatDateTime } from '../format.ts';
@@ -75,6 +78,7 @@ export function AccountsPanel({ onClose }: { onClose: () => void }) {
         </p>
       )}
       {admin && <AccountForm presets={presets} accounts={accounts} onAdded={() => void reloadAccounts()} />}
+      <KeepTools accounts={accounts} admin={admin} />
     </section>
   );
 }
@@ -134,6 +138,7 @@ function AccountItem({
           <span className="muted"> · {t('accounts.lastSync', { when: formatDateTime(a.lastSyncAt) })}</span>
         )}
       </div>
+      <QuotaBar quota={a.quota} />
       {summary && (
         <div className="account-progress" data-testid="account-progress">
           <ProgressBar
@@ -178,6 +183,7 @@ function AccountItem({
         </label>
       )}
       <SmtpSettings account={a} manage={manage} onChanged={onChanged} />
+      {manage && <EmptyingPanel email={a.email} onDone={onChanged} />}
       {problem && (
         <p className="banner banner-danger" role="alert">
           {problem}

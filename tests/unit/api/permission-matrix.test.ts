@@ -160,6 +160,39 @@ const SAMPLES: { [M in ApiMethod]: (s: Side) => ApiArgs<M> } = {
   'approvals.list': () => ({}),
   'approvals.decide': () => ({ id: 1, approve: true }),
   'accounts.setApproval': (s) => ({ email: s.email, required: true }),
+  'quota.history': (s) => ({ email: s.email, days: 30 }),
+  'emptying.getPolicy': (s) => ({ email: s.email }),
+  'emptying.setPolicy': (s) => ({
+    email: s.email,
+    enabled: false,
+    mode: 'older-than',
+    olderThanDays: 365,
+    action: 'delete',
+    includeUnhandled: false,
+  }),
+  'emptying.preview': (s) => ({
+    email: s.email,
+    mode: 'older-than',
+    olderThanDays: 365,
+    action: 'delete',
+    includeUnhandled: false,
+  }),
+  'emptying.run': (s) => ({
+    email: s.email,
+    mode: 'until-percent',
+    untilPercent: 70,
+    action: 'delete',
+    includeUnhandled: false,
+  }),
+  'emptying.runs': (s) => ({ email: s.email, limit: 20 }),
+  'proof.bundle': (s) => ({ id: s.threadMessage }),
+  'package.build': () => ({ from: '01/11/2026', to: '30/11/2026' }),
+  'export.build': (s) => ({ mailbox: s.email, format: 'mbox' }),
+  'transfer.import': (s) => ({
+    mailbox: s.email,
+    folder: 'Thunderbird',
+    files: [{ filename: 'vecchia.mbox', contentBase64: Buffer.from('From x\n\nciao\n').toString('base64') }],
+  }),
 };
 
 type Outcome = 'runs' | 'unauthenticated' | 'forbidden' | 'not-found';
