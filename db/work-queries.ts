@@ -132,6 +132,7 @@ export interface ReportItem {
   arrivedAt: string;
   claimedAt: string | null;
   doneAt: string | null;
+  doneByName: string | null;
   dueDate: string | null;
   defaultNew: number;
 }
@@ -143,7 +144,7 @@ export function reportItems(db: Db, scope: Scope, since: string): ReportItem[] {
     .prepare(
       `SELECT ${WORK_STATE} AS state, w.assignee_user_id AS assigneeUserId, w.assignee_office_id AS assigneeOfficeId,
               w.claimed_by AS claimedBy, w.claimed_by_name AS claimedByName, coalesce(w.arrived_at, m.sort_date) AS arrivedAt,
-              w.claimed_at AS claimedAt, w.done_at AS doneAt, w.due_date AS dueDate,
+              w.claimed_at AS claimedAt, w.done_at AS doneAt, w.done_by_name AS doneByName, w.due_date AS dueDate,
               CASE WHEN w.id IS NULL THEN 1 ELSE 0 END AS defaultNew
          ${FROM_ROWS} AND (w.id IS NOT NULL OR ${DEFAULT_NEW}) AND ${WORK_STATE} IS NOT NULL
            AND (coalesce(w.arrived_at, m.sort_date) >= ? OR ${WORK_STATE} <> 'done') AND ${mine.sql}`,

@@ -117,6 +117,13 @@ function actorOf(db: Db, caller: HandlerContext): WorkActor {
   };
 }
 
+/** A person's display name for a log actor 'user:<id>'; undefined for the CLI, rules, PecDesk. */
+function personName(db: Db, actor: string): string | undefined {
+  const id = /^user:(\d+)$/.exec(actor)?.[1];
+  const user = id ? getUser(db, Number(id)) : undefined;
+  return user ? (user.displayName ?? user.name) : undefined;
+}
+
 export function workView(db: Db, ref: RowRef): WorkView {
   const item = getItem(db, ref);
   const head = headOfRow(db, ref);
@@ -154,7 +161,8 @@ export function workView(db: Db, ref: RowRef): WorkView {
       ? eventsOf(db, item.id).map((e) => ({
           at: e.at,
           actor: e.actor,
-          actorName: e.actorName,
+          // People by the name they are known by in the office; the log keeps the login name.
+          actorName: personName(db, e.actor) ?? e.actorName,
           action: e.action,
           from: e.fromState,
           to: e.toState,
@@ -560,7 +568,11 @@ export function createWorkHandlers(deps: WorkDeps): WorkHandlers {
       }));
       const mailboxes = listAccounts(d)
         .filter((a) => p.rights.byAccount.has(a.id))
-        .map((a) => ({ email: a.email, required: a.requireApproval, canManage: has(p.rights, 'manage', a.id) }));
+        .map((a) => ({
+          email: a.email,
+          required: a.requireApproval,
+          canManage: has(p.rights, 'manage', a.id),
+        }));
       return { pending: countPendingApprovals(d, accounts), rows, mailboxes };
     },
     'approvals.decide': async ({ id, approve, comment }, caller) => {

@@ -109,9 +109,11 @@ export function workReport(db: Db, scope: Scope, since: string, now = new Date()
       push(claimTimes, who, hours(i.arrivedAt, i.claimedAt));
       if (who !== '') push(claimTimes, '', hours(i.arrivedAt, i.claimedAt));
     }
-    if (i.doneAt) {
-      push(closeTimes, who, hours(i.arrivedAt, i.doneAt));
-      if (who !== '') push(closeTimes, '', hours(i.arrivedAt, i.doneAt));
+    // Handled by a rule or by PecDesk is not anyone's time: only what people closed counts.
+    const closer = i.doneByName ?? who;
+    if (i.doneAt && !/^(regola «|PecDesk$)/.test(i.doneByName ?? '')) {
+      push(closeTimes, closer, hours(i.arrivedAt, i.doneAt));
+      if (closer !== '') push(closeTimes, '', hours(i.arrivedAt, i.doneAt));
     }
   }
   const people = new Set([...claimTimes.keys(), ...closeTimes.keys()]);

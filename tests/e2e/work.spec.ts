@@ -127,7 +127,7 @@ test('tags, take in charge, handled, a rule with its preview, the agenda and a r
   await panel.getByTestId('work-done').click();
   await expect(panel.getByTestId('work-state')).toHaveText('Gestita');
   await expect(nav(page, /^Da gestire/)).toContainText('3');
-  await expect(panel.getByText('Ricorso affidato al consulente')).toBeVisible();
+  await expect(panel.locator('.work-comments')).toContainText('Ricorso affidato al consulente');
   // Two at once from the list.
   await expect(page.getByTestId('message-list').getByRole('option')).toHaveCount(3);
   await row(page, 'Diffida ad adempiere').getByTestId('row-check').check();
@@ -144,7 +144,7 @@ test('tags, take in charge, handled, a rule with its preview, the agenda and a r
   const editor = page.getByTestId('rule-editor');
   await editor.getByRole('textbox', { name: 'Nome' }).fill('Ricevute SdI');
   await editor.getByRole('textbox', { name: 'Valore' }).fill('pec.fatturapa.it');
-  await editor.getByRole('textbox', { name: 'Etichette' }).fill('SdI');
+  await editor.getByRole('combobox', { name: 'Etichette' }).fill('SdI');
   await editor.getByRole('button', { name: 'Aggiungi azione' }).click();
   await editor.getByTestId('rule-preview').click();
   await expect(page.getByTestId('rule-preview-result')).toContainText('1 messaggio corrisponderebbe');
@@ -175,8 +175,9 @@ test('tags, take in charge, handled, a rule with its preview, the agenda and a r
 
   // The reports, with their charts.
   await nav(page, /^Report/).click();
-  await expect(page.getByTestId('chart-backlog').locator('svg.recharts-surface')).toBeVisible();
+  await expect(page.getByTestId('chart-backlog').getByRole('application')).toBeVisible();
   await expect(page.getByTestId('report-overdue')).toContainText('1 scadenza superata non gestita');
-  await expect(page.getByTestId('chart-times').locator('svg')).toBeVisible();
+  await expect(page.getByTestId('chart-times').getByRole('application')).toBeVisible();
+  await expect(page.getByTestId('chart-backlog')).toContainText('Non assegnate');
   await page.screenshot({ path: `${SHOTS}/work-report.png`, fullPage: true });
 });

@@ -68,10 +68,12 @@ export function WorkPanel() {
   if (!w || openId === null) return null;
   const ref = w.threadId !== null ? { threadId: w.threadId } : { id: w.messageId! };
   const can = routes !== false;
+  const sent = comment.trim();
   const run = async (job: Promise<string | null>, keepComment = false) => {
     const code = await job;
     setProblem(code ? problemText(t, code) : null);
-    if (!code && !keepComment) setComment('');
+    // Only the comment that went with the change is cleared: one typed meanwhile stays.
+    if (!code && !keepComment) setComment((c) => (c.trim() === sent ? '' : c));
   };
   const withComment = comment.trim() ? { comment: comment.trim() } : {};
   const late = w.deadline && w.deadline.due < romeToday() && w.state !== 'done';
@@ -288,13 +290,15 @@ export function WorkPanel() {
           </button>
         </div>
       )}
-      <details className="work-history" open={w.history.some((h) => h.comment)}>
-        <summary>{t('work.history.title', { count: w.history.length })}</summary>
+      <div className="work-comments">
+        <h4>{t('work.comments', { count: w.history.filter((h) => h.comment).length })}</h4>
         <ul>
-          {w.history.map((e, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: history lines are never reordered or removed
-            <HistoryLine key={`${e.at}-${i}`} e={e} />
-          ))}
+          {w.history
+            .filter((h) => h.comment)
+            .map((e, i) => (
+              // biome-ignore lint/suspicious/noArrayIndexKey: history lines are never reordered or removed
+              <HistoryLine key={`${e.at}-${i}`} e={e} />
+            ))}
         </ul>
         {can && (
           <form
@@ -304,11 +308,20 @@ export function WorkPanel() {
               if (comment.trim()) void run(change('work.comment', { ...ref, text: comment.trim() }));
             }}
           >
-            <button type="submit" disabled={!comment.trim()}>
+            <button type="submit" disabled={!comment.trim()} data-testid="work-add-comment">
               {t('work.addComment')}
             </button>
           </form>
         )}
+      </div>
+      <details className="work-history">
+        <summary>{t('work.history.title', { count: w.history.length })}</summary>
+        <ul>
+          {w.history.map((e, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: history lines are never reordered or removed
+            <HistoryLine key={`${e.at}-${i}`} e={e} />
+          ))}
+        </ul>
       </details>
     </section>
   );
