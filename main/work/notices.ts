@@ -77,7 +77,11 @@ export function noticeText(
   facts: { due?: string | null; daysLeft?: number | null; hours?: number | null },
 ): { title: string; body: string } {
   const what = subject?.trim() || '(senza oggetto)';
-  if (kind === 'escalation') return { title: `PEC non presa in carico da ${facts.hours} ore`, body: what };
+  if (kind === 'escalation')
+    return {
+      title: `PEC non presa in carico da ${facts.hours} ${facts.hours === 1 ? 'ora' : 'ore'}`,
+      body: what,
+    };
   if (kind === 'overdue') return { title: `Scadenza superata il ${itDate(facts.due ?? '')}`, body: what };
   const when =
     facts.daysLeft === 0

@@ -12,6 +12,7 @@ import { insertAccount, upsertMailbox } from '../../db/accounts.ts';
 import { Archive } from '../../main/archive/archive.ts';
 import { People } from '../../main/auth/people.ts';
 import { workOnIngest } from '../../main/work/ingest-hook.ts';
+import { readWorkSettings, writeWorkSettings } from '../../main/work/settings.ts';
 import { testPki } from '../factory/pki.ts';
 import { tempDir } from '../support/archive.ts';
 import { testAnchors } from '../support/pec.ts';
@@ -87,6 +88,12 @@ test.beforeAll(async () => {
         location: { mailboxId: inbox, uid: uid++, flags: ['\\Seen'] },
       },
     ]);
+  // Escalation after an hour, on since two days: what nobody took in charge is said at once.
+  writeWorkSettings(archive.db, {
+    ...readWorkSettings(archive.db),
+    escalateAfterHours: 1,
+    escalateSince: new Date(Date.now() - 2 * 86_400_000).toISOString(),
+  });
   archive.close();
   served = await startServe(archiveDir, {
     ...process.env,
@@ -105,6 +112,15 @@ const row = (page: Page, subject: string) =>
 test('tags, take in charge, handled, a rule with its preview, the agenda and a report', async ({ page }) => {
   await page.goto(served.url);
   await expect(nav(page, /^Da gestire/)).toContainText('4');
+  // The core's work clock looks a few seconds after start: four PEC waiting for more than an hour.
+  const notices = page.getByTestId('work-notice');
+  await expect(notices).toHaveCount(4, { timeout: 20_000 });
+  await expect(notices.filter({ hasText: 'Avviso di accertamento' })).toContainText(
+    'PEC non presa in carico da 1 ora',
+  );
+  await page.screenshot({ path: `${SHOTS}/work-notices.png` });
+  while ((await notices.count()) > 0) await notices.first().getByRole('button', { name: 'Chiudi' }).click();
+  await expect(notices).toHaveCount(0);
   await nav(page, /^Da gestire/).click();
   await expect(page.getByTestId('message-list').getByRole('option')).toHaveCount(4);
   // Opening a message changes nothing: it stays to handle.

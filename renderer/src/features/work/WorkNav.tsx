@@ -3,7 +3,9 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../format.ts';
 import { useMailStore } from '../../store/mail-store.ts';
+import { WorkNotices } from './WorkNotices.tsx';
 import { useWorkStore, type WorkPage } from './work-store.ts';
+import './work.css';
 
 export function WorkNav({ onOpen }: { onOpen?: () => void }) {
   const { t } = useTranslation();
@@ -33,6 +35,7 @@ export function WorkNav({ onOpen }: { onOpen?: () => void }) {
   ];
   return (
     <>
+      <WorkNotices />
       <section className="nav-account" aria-label={t('work.nav.title')}>
         <h4>{t('work.nav.title')}</h4>
         <ul className="nav-list">
