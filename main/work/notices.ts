@@ -79,7 +79,7 @@ export function noticeText(
   const what = subject?.trim() || '(senza oggetto)';
   if (kind === 'escalation')
     return {
-      title: `PEC non presa in carico da ${facts.hours} ${facts.hours === 1 ? 'ora' : 'ore'}`,
+      title: `PEC non presa in carico entro ${facts.hours} ${facts.hours === 1 ? 'ora' : 'ore'}`,
       body: what,
     };
   if (kind === 'overdue') return { title: `Scadenza superata il ${itDate(facts.due ?? '')}`, body: what };

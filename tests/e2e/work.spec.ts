@@ -116,7 +116,7 @@ test('tags, take in charge, handled, a rule with its preview, the agenda and a r
   const notices = page.getByTestId('work-notice');
   await expect(notices).toHaveCount(4, { timeout: 20_000 });
   await expect(notices.filter({ hasText: 'Avviso di accertamento' })).toContainText(
-    'PEC non presa in carico da 1 ora',
+    'PEC non presa in carico entro 1 ora',
   );
   await page.screenshot({ path: `${SHOTS}/work-notices.png` });
   while ((await notices.count()) > 0) await notices.first().getByRole('button', { name: 'Chiudi' }).click();

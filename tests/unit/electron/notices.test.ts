@@ -13,7 +13,7 @@ const notice = (userIds: number[]): WorkNotice => ({
   due: null,
   daysLeft: null,
   hours: 4,
-  title: 'PEC non presa in carico da 4 ore',
+  title: 'PEC non presa in carico entro 4 ore',
   body: 'Avviso di accertamento',
 });
 
@@ -44,7 +44,7 @@ describe('work notices on the desktop', () => {
     events.emit('work.notice', notice([5]));
     events.emit('work.notice', notice([6]));
     events.emit('archive.changed', { created: 0, threads: [] });
-    expect(shown).toEqual([{ title: 'PEC non presa in carico da 4 ore', body: 'Avviso di accertamento' }]);
+    expect(shown).toEqual([{ title: 'PEC non presa in carico entro 4 ore', body: 'Avviso di accertamento' }]);
     clicks[0]!();
     expect(opened.map((n) => n.messageId)).toEqual([7]);
     off();

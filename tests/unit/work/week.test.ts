@@ -154,7 +154,7 @@ describe('a week of PEC with rules, deadlines and escalation', () => {
       subject: 'Avviso di accertamento',
       hours: 4,
     });
-    expect(escalations[0]!.title).toBe('PEC non presa in carico da 4 ore');
+    expect(escalations[0]!.title).toBe('PEC non presa in carico entro 4 ore');
     w.clock.now = at(0, 15);
     expect(scheduler.tick().filter((n) => n.kind === 'escalation')).toEqual([]);
   });
