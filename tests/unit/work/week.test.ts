@@ -16,7 +16,7 @@ import { verifyAudit } from '../../../main/auth/audit.ts';
 import { People } from '../../../main/auth/people.ts';
 import type { WorkNotice } from '../../../main/work/notices.ts';
 import { WorkScheduler } from '../../../main/work/scheduler.ts';
-import { readWorkSettings, writeWorkSettings } from '../../../main/work/settings.ts';
+import { readWorkSettings } from '../../../main/work/settings.ts';
 import { type WorkWorld, workWorld } from '../../support/work-world.ts';
 
 /** Monday 2 March 2026, 08:00 in Rome. */

@@ -87,7 +87,12 @@ export const useWorkStore = create<WorkState>((set, get) => ({
   error: null,
   attach(bridge) {
     set({ bridge });
-    bridge.on('archive.changed', () => void get().load());
+    // A sync sends a change per batch: tags and people are read again once things settle.
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    bridge.on('archive.changed', () => {
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => void get().load(), 400);
+    });
     void get().load();
   },
   async load() {
