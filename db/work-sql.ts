@@ -11,8 +11,13 @@ export const ROW_KEY = `(CASE WHEN m.thread_id IS NULL THEN 'm:' || m.id ELSE 't
 /** The join that gives each list row its work item (w), if any. */
 export const JOIN_WORK = `LEFT JOIN work_items w ON w.row_key = ${ROW_KEY}`;
 
-/** An incoming PEC (envelope or anomaly) that arrived in its mailbox's work period. */
+/**
+ * An incoming PEC (envelope or anomaly) that arrived in its mailbox's work period. The first date
+ * test is the earliest work start of any mailbox, a constant SQLite computes once: the history
+ * before it (most of a large archive) is left without looking up each row's mailbox.
+ */
 export const DEFAULT_NEW = `(m.kind IN ('posta-certificata', 'errore') AND coalesce(t.direction, 'received') = 'received'
+  AND m.sort_date >= (SELECT min(coalesce(work_since, strftime('%Y-%m-%dT%H:%M:%fZ', created_at, '-30 days'))) FROM accounts)
   AND EXISTS (SELECT 1 FROM message_locations wl JOIN mailboxes wb ON wb.id = wl.mailbox_id JOIN accounts wa ON wa.id = wb.account_id
     WHERE wl.message_id = m.id
       AND m.sort_date >= coalesce(wa.work_since, strftime('%Y-%m-%dT%H:%M:%fZ', wa.created_at, '-30 days'))))`;
@@ -60,13 +65,14 @@ export function workViewFilter(
       return { sql: OPEN_WORK, params: [] };
     case 'mine':
       return {
-        sql: `${OPEN_WORK} AND (w.assignee_user_id = ? OR w.claimed_by = ?)`,
+        sql: `(w.assignee_user_id = ? OR w.claimed_by = ?) AND ${OPEN_WORK}`,
         params: [viewer.userId ?? -1, viewer.userId ?? -1],
       };
     case 'office':
       return {
-        sql: `${OPEN_WORK} AND (w.assignee_office_id IN (SELECT value FROM json_each(?))
-          OR w.assignee_user_id IN (SELECT user_id FROM office_members WHERE office_id IN (SELECT value FROM json_each(?))))`,
+        sql: `(w.assignee_office_id IN (SELECT value FROM json_each(?))
+          OR w.assignee_user_id IN (SELECT user_id FROM office_members WHERE office_id IN (SELECT value FROM json_each(?))))
+          AND ${OPEN_WORK}`,
         params: [JSON.stringify(viewer.offices), JSON.stringify(viewer.offices)],
       };
     case 'unassigned':
