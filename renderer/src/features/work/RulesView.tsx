@@ -457,6 +457,14 @@ export function RulesView() {
           <label className="inline-field">
             <input
               type="checkbox"
+              checked={editing.rule.enabled !== false}
+              onChange={(e) => update({ ...editing.rule, enabled: e.target.checked })}
+            />
+            <span>{t('work.rules.enabled')}</span>
+          </label>
+          <label className="inline-field">
+            <input
+              type="checkbox"
               checked={Boolean(editing.rule.stop)}
               onChange={(e) => update({ ...editing.rule, stop: e.target.checked })}
             />
