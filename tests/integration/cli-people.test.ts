@@ -129,6 +129,16 @@ describe('pecdesk user / grant / revoke / audit', () => {
     );
   });
 
+  it('offices: members and a head, listed', async () => {
+    expect((await pecdesk(['office', 'member', '--office', 'Segreteria', '--user', 'anna'])).code).toBe(1);
+    expect((await pecdesk(['office', 'add', '--name', 'Contabilità'])).code).toBe(0);
+    expect((await pecdesk(['office', 'member', '--office', 'Contabilità', '--user', 'anna'])).code).toBe(0);
+    expect((await pecdesk(['office', 'head', '--office', 'Contabilità', '--user', 'anna'])).code).toBe(0);
+    expect((await pecdesk(['office', 'head', '--office', 'Contabilità'])).code).toBe(2);
+    const offices = JSON.parse((await pecdesk(['office', 'list', '--json'])).stdout);
+    expect(offices).toMatchObject([{ name: 'Contabilità', members: ['anna'] }]);
+  });
+
   it('removes a person: no longer listed, their past stays in the log', async () => {
     expect((await pecdesk(['user', 'remove', '--name', 'anna'])).code).toBe(0);
     const names = JSON.parse((await pecdesk(['user', 'list', '--json'])).stdout).map(

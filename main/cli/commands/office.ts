@@ -6,6 +6,7 @@ import { jsonForTerminal, tty } from '../terminal-text.ts';
 const HELP = `Usage:
   pecdesk [--archive DIR] office add --name O
   pecdesk [--archive DIR] office member --office O --user N
+  pecdesk [--archive DIR] office head --office O (--user N | --none)
   pecdesk [--archive DIR] office list [--json]
 
 A person in an office has the rights granted to the office ("pecdesk grant --office O …") as well
@@ -14,7 +15,7 @@ as their own, within what their role allows.
 
 export const officeCommand: CliCommand = {
   name: 'office',
-  usage: 'office add|member|list',
+  usage: 'office add|member|head|list',
   summary: 'offices: groups of people sharing rights',
   help: HELP,
   async run(args, io, ctx) {
@@ -25,6 +26,7 @@ export const officeCommand: CliCommand = {
         name: { type: 'string' },
         office: { type: 'string' },
         user: { type: 'string' },
+        none: { type: 'boolean' },
         json: { type: 'boolean' },
       },
       HELP,
@@ -36,7 +38,9 @@ export const officeCommand: CliCommand = {
     if (sub === 'add' && !v.name) throw new CliError(`--name is required\n\n${HELP}`, 2);
     if (sub === 'member' && (!v.office || !v.user))
       throw new CliError(`--office and --user are required\n\n${HELP}`, 2);
-    if (!['add', 'member', 'list'].includes(sub))
+    if (sub === 'head' && (!v.office || Boolean(v.user) === Boolean(v.none)))
+      throw new CliError(`--office and one of --user or --none are required\n\n${HELP}`, 2);
+    if (!['add', 'member', 'head', 'list'].includes(sub))
       throw new CliError(`unknown office command "${sub}"\n\n${HELP}`, 2);
     const opened = await openArchive(ctx, io);
     try {
@@ -51,6 +55,15 @@ export const officeCommand: CliCommand = {
       if (sub === 'add') {
         await callApi(registry, 'offices.create', { name: v.name! });
         io.out(tty`Office ${v.name!} created.\n`);
+        return 0;
+      }
+      if (sub === 'head') {
+        await callApi(registry, 'offices.setHead', { office: v.office!, user: v.user ?? null });
+        io.out(
+          v.user
+            ? tty`${v.user} heads the office ${v.office!}.\n`
+            : tty`The office ${v.office!} has no head now.\n`,
+        );
         return 0;
       }
       await callApi(registry, 'offices.addMember', { office: v.office!, user: v.user! });
