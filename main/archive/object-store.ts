@@ -5,12 +5,29 @@
  * 0600 whatever the umask: the messages are the person's, not the other users' of the machine.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { chmod, mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import {
+  chmod,
+  type FileHandle,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  stat,
+  unlink,
+} from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../private-files.ts';
 
 export class ObjectStore {
+  /** Folders made or seen by this store: not made again for every batch. */
+  private readonly folders = new Set<string>();
+  /**
+   * Whether open(…, 0600) leaves exactly 0600 under this process's umask: learnt from the first
+   * object written; until then (and when it does not) each object is chmodded.
+   */
+  private modeKept: boolean | null = null;
+
   constructor(readonly root: string) {}
 
   static hash(bytes: Uint8Array): string {
@@ -29,61 +46,108 @@ export class ObjectStore {
   /** Stores the bytes durably and returns their hash. */
   async put(bytes: Uint8Array, knownHash?: string): Promise<string> {
     const hash = knownHash ?? ObjectStore.hash(bytes);
-    const dir = await this.write(bytes, hash);
-    if (dir) syncDirectory(dir);
+    await this.putMany([{ bytes, hash }]);
     return hash;
   }
 
   /**
-   * Stores many objects durably: each file is written and fsynced, then each folder that got a new
-   * entry is fsynced once, instead of once per object.
+   * Stores many objects durably, with the same guarantee as one by one (each object's bytes on disk
+   * before its name, each name on disk before this returns) but without waiting for the disk once
+   * per object: every new object is written to a temporary file, then all of them are fsynced at
+   * once (the file system commits them together), renamed into place, and each folder that got a
+   * new name is fsynced once. When anything fails, the temporary files are removed and it throws:
+   * the caller commits nothing that names these objects.
    */
-  async putMany(items: { bytes: Uint8Array; hash: string }[], concurrency = 8): Promise<void> {
-    const dirs = new Set<string>();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-        while (next < items.length) {
-          const item = items[next++]!;
-          const dir = await this.write(item.bytes, item.hash);
-          if (dir) dirs.add(dir);
-        }
-      }),
-    );
-    for (const dir of dirs) syncDirectory(dir);
+  async putMany(items: { bytes: Uint8Array; hash: string }[], concurrency = 16): Promise<void> {
+    const unique = [...new Map(items.map((i) => [i.hash, i])).values()];
+    const fresh = (
+      await mapLimit(unique, concurrency, async (item) => {
+        const existing = await stat(this.pathOf(item.hash)).catch(() => null);
+        return existing?.size === item.bytes.byteLength ? null : item;
+      })
+    ).filter((i) => i !== null);
+    if (fresh.length === 0) return;
+    // Folders first: a new objects/ab/ is a new name in objects/, which must be on disk too.
+    const folders = new Set<string>();
+    for (const item of fresh) {
+      const dir = dirname(this.pathOf(item.hash));
+      if (!this.folders.has(dir)) {
+        for (const created of await this.privateDir(dir)) folders.add(dirname(created));
+        this.folders.add(dir);
+      }
+      folders.add(dir);
+    }
+    const written: { tmp: string; target: string; handle: FileHandle | null }[] = [];
+    try {
+      await mapLimit(fresh, concurrency, async (item) => {
+        const target = this.pathOf(item.hash);
+        const tmp = join(
+          dirname(target),
+          `.${item.hash.slice(2, 14)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`,
+        );
+        const handle = await this.openTemporary(tmp, folders);
+        written.push({ tmp, target, handle: handle as FileHandle | null });
+        await handle.writeFile(item.bytes);
+      });
+      // The bytes of every object on disk before any of them gets its name.
+      await mapLimit(written, concurrency, (w) => w.handle!.sync());
+      await mapLimit(written, concurrency, async (w) => {
+        const handle = w.handle!;
+        w.handle = null;
+        await handle.close();
+      });
+      await mapLimit(written, concurrency, async (w) => {
+        await rename(w.tmp, w.target);
+        w.tmp = '';
+      });
+    } catch (error) {
+      await Promise.all(
+        written.map(async (w) => {
+          await w.handle?.close().catch(() => {});
+          if (w.tmp) await unlink(w.tmp).catch(() => {});
+        }),
+      );
+      throw error;
+    }
+    // And every new name on disk before this returns.
+    await mapLimit([...folders], concurrency, syncDirectory);
   }
 
-  /** Writes one object (temporary file, fsync, rename); returns its folder when it was new. */
-  private async write(bytes: Uint8Array, hash: string): Promise<string | null> {
-    const target = this.pathOf(hash);
-    const existing = await stat(target).catch(() => null);
-    if (existing?.size === bytes.byteLength) return null;
-    const dir = join(this.root, hash.slice(0, 2));
-    await this.privateDir(dir);
-    const tmp = join(dir, `.${hash.slice(2, 14)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-    const handle = await open(tmp, 'wx', PRIVATE_FILE_MODE);
+  /**
+   * A new temporary file, 0600 whatever the umask. Its folder is made again if it went missing
+   * since this store saw it; the folders that then hold a new name join `toSync`.
+   */
+  private async openTemporary(tmp: string, toSync: Set<string>): Promise<FileHandle> {
+    let handle: FileHandle;
     try {
-      if (process.platform !== 'win32') await handle.chmod(PRIVATE_FILE_MODE);
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(tmp, target);
+      handle = await open(tmp, 'wx', PRIVATE_FILE_MODE);
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      for (const created of await this.privateDir(dirname(tmp))) toSync.add(dirname(created));
+      handle = await open(tmp, 'wx', PRIVATE_FILE_MODE);
+    }
+    if (process.platform === 'win32' || this.modeKept) return handle;
+    try {
+      if (this.modeKept === null) this.modeKept = ((await handle.stat()).mode & 0o777) === PRIVATE_FILE_MODE;
+      if (!this.modeKept) await handle.chmod(PRIVATE_FILE_MODE);
+    } catch (error) {
+      await handle.close().catch(() => {});
       await unlink(tmp).catch(() => {});
       throw error;
     }
-    return dir;
+    return handle;
   }
 
-  /** objects/ and objects/ab/, made 0700 when this creates them (existing ones are fixed at open). */
-  private async privateDir(dir: string): Promise<void> {
+  /**
+   * objects/ and objects/ab/, made 0700 when this creates them (existing ones are fixed at open);
+   * returns the folders it created.
+   */
+  private async privateDir(dir: string): Promise<string[]> {
     const created = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
-    if (!created || process.platform === 'win32') return;
-    if (created === this.root) await chmod(this.root, PRIVATE_DIR_MODE);
-    await chmod(dir, PRIVATE_DIR_MODE);
+    if (!created) return [];
+    const made = created === this.root && dir !== this.root ? [this.root, dir] : [dir];
+    if (process.platform !== 'win32') for (const d of made) await chmod(d, PRIVATE_DIR_MODE);
+    return made;
   }
 
   /**
@@ -117,12 +181,37 @@ export class ObjectStore {
 }
 
 /** The rename is durable only once its directory entry is: fsync the folder (no-op on Windows). */
-function syncDirectory(dir: string): void {
+async function syncDirectory(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
-  const fd = openSync(dir, 'r');
+  const handle = await open(dir, 'r');
   try {
-    fsyncSync(fd);
+    await handle.sync();
   } finally {
-    closeSync(fd);
+    await handle.close();
   }
+}
+
+/**
+ * fn over the list, at most `limit` at a time. On a failure no new item starts, and it throws the
+ * first error only once every item already started has finished, so the caller cleans up after
+ * work that is really over.
+ */
+async function mapLimit<T, R>(list: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(list.length);
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, list.length) }, async () => {
+      while (next < list.length && !failure) {
+        const i = next++;
+        try {
+          out[i] = await fn(list[i]!);
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    }),
+  );
+  if (failure) throw (failure as { error: unknown }).error;
+  return out;
 }

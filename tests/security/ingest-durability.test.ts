@@ -6,7 +6,7 @@
  * bookkeeping, writing the objects after the commit, skipping the file or the folder fsync, writing
  * an existing object again).
  */
-import { readlinkSync, statSync } from 'node:fs';
+import { existsSync, readlinkSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -24,14 +24,6 @@ import { buildOrdinary, pecOf, scenario } from '../factory/pec-factory.ts';
 import { tempDir, testArchive } from '../support/archive.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
 import { archiveWithAccount } from '../support/imap-archive.ts';
-
-// Folder fsyncs go through fs.fsyncSync (object-store.ts): wrapped to be observed.
-vi.mock('node:fs', async (importOriginal) => {
-  const fs = await importOriginal<typeof import('node:fs')>();
-  const fsyncSync = vi.fn(fs.fsyncSync);
-  return { ...fs, fsyncSync, default: { ...fs, fsyncSync } };
-});
-const fs = await import('node:fs');
 
 /** What an open descriptor points at (Linux): the file or folder being fsynced. */
 const pathOfFd = (fd: number) => readlinkSync(`/proc/self/fd/${fd}`);
@@ -140,14 +132,11 @@ describe.runIf(process.platform === 'linux')('ingest: raw bytes durable before t
     const proto = await fileHandlePrototype();
     const events: string[] = [];
     const original = proto.sync;
-    const fileSync = vi.spyOn(proto, 'sync').mockImplementation(function (this: { fd: number }) {
-      events.push(`file ${pathOfFd(this.fd)}`);
+    // Files and folders are both fsynced through an open handle (object-store.ts).
+    const fsync = vi.spyOn(proto, 'sync').mockImplementation(function (this: { fd: number }) {
+      const path = pathOfFd(this.fd);
+      events.push(`${statSync(path).isDirectory() ? 'dir' : 'file'} ${path}`);
       return original.call(this);
-    });
-    const real = await vi.importActual<typeof import('node:fs')>('node:fs');
-    const dirSync = vi.mocked(fs.fsyncSync).mockImplementation((fd) => {
-      events.push(`dir ${pathOfFd(fd)}`);
-      real.fsyncSync(fd);
     });
     try {
       const raws = [1, 2, 3].map((n) => buildOrdinary({ subject: `Messaggio ${n}` }));
@@ -170,10 +159,52 @@ describe.runIf(process.platform === 'linux')('ingest: raw bytes durable before t
         expect(dirAt, `fsync of ${dirname(p)}`).toBeGreaterThan(fileAt);
         expect(dirAt).toBeLessThan(commitAt);
       }
+      // A new objects/ab/ is a new name in objects/: that folder is fsynced too, before the commit.
+      const objectsAt = events.indexOf(`dir ${dirname(dirname(paths[0]!))}`);
+      expect(objectsAt, 'fsync of objects/').toBeGreaterThanOrEqual(0);
+      expect(objectsAt).toBeLessThan(commitAt);
     } finally {
-      fileSync.mockRestore();
-      dirSync.mockReset();
+      fsync.mockRestore();
       archive.close();
+    }
+  });
+
+  it('a batch is fsynced together: every object file before any of them is renamed into place', async () => {
+    const store = new ObjectStore(join(tempDir(), 'objects'));
+    const bytes = Array.from({ length: 24 }, (_, n) => buildOrdinary({ subject: `Lotto ${n}` }));
+    const targets = bytes.map((b) => store.pathOf(ObjectStore.hash(b)));
+    const proto = await fileHandlePrototype();
+    const original = proto.sync;
+    const inPlaceAtFileSync: number[] = [];
+    const fsync = vi.spyOn(proto, 'sync').mockImplementation(function (this: { fd: number }) {
+      if (!statSync(pathOfFd(this.fd)).isDirectory())
+        inPlaceAtFileSync.push(targets.filter((t) => existsSync(t)).length);
+      return original.call(this);
+    });
+    try {
+      await store.putMany(bytes.map((b) => ({ bytes: b, hash: ObjectStore.hash(b) })));
+      expect(inPlaceAtFileSync).toEqual(Array(24).fill(0));
+      for (const b of bytes) expect(await store.verify(ObjectStore.hash(b))).toBe(true);
+    } finally {
+      fsync.mockRestore();
+    }
+  });
+
+  it('a failed fsync in a batch leaves no object in place and no temporary file behind', async () => {
+    const store = new ObjectStore(join(tempDir(), 'objects'));
+    const proto = await fileHandlePrototype();
+    const sync = vi
+      .spyOn(proto, 'sync')
+      .mockRejectedValueOnce(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+    const bytes = [1, 2, 3, 4].map((n) => buildOrdinary({ subject: `Guasto ${n}` }));
+    try {
+      await expect(
+        store.putMany(bytes.map((b) => ({ bytes: b, hash: ObjectStore.hash(b) }))),
+      ).rejects.toThrow(/EIO/);
+      for (const b of bytes) expect(await store.has(ObjectStore.hash(b))).toBe(false);
+      expect(await store.sweepTemporary()).toBe(0);
+    } finally {
+      sync.mockRestore();
     }
   });
 });
