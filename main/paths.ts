@@ -1,5 +1,5 @@
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix, win32 } from 'node:path';
 
 /**
  * The per-user data folder, the same one Electron's app.getPath('userData') gives for "PecDesk",
@@ -23,7 +23,46 @@ export function secretKeyFile(env: NodeJS.ProcessEnv = process.env, platform = p
   return join(userDataDir(env, platform), 'secrets.key');
 }
 
-/** --archive DIR, else PECDESK_ARCHIVE, else <user data>/archive. */
-export function resolveArchiveDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
-  return flag ?? env.PECDESK_ARCHIVE ?? join(userDataDir(env), 'archive');
+/**
+ * The portable switch: a folder of this name beside the portable executable (PecDesk.exe on a USB
+ * stick, or the .AppImage) makes PecDesk keep its data there instead of on the PC.
+ */
+export const PORTABLE_FOLDER = 'PecDesk-dati';
+/** Started once with this flag, a portable build makes the folder itself. */
+export const PORTABLE_FLAG = '--portable';
+
+/**
+ * The data folder beside the executable when the portable switch is on, else undefined. The
+ * folder of the executable is what the single-file builds say it is: electron-builder's Windows
+ * portable target unpacks itself to a temporary folder and sets PORTABLE_EXECUTABLE_DIR to the
+ * one it was started from; an AppImage sets APPIMAGE to its own path. An installed build has
+ * neither, so a folder of that name beside an installed PecDesk changes nothing.
+ */
+export function portableDataDir(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  isDirectory: (path: string) => boolean,
+  platform = process.platform,
+): string | undefined {
+  const path = platform === 'win32' ? win32 : posix;
+  const exeDir = env.PORTABLE_EXECUTABLE_DIR || (env.APPIMAGE ? path.dirname(env.APPIMAGE) : undefined);
+  if (!exeDir) return undefined;
+  const dir = path.join(exeDir, PORTABLE_FOLDER);
+  return argv.includes(PORTABLE_FLAG) || isDirectory(dir) ? dir : undefined;
+}
+
+/**
+ * --archive DIR, else PECDESK_ARCHIVE, else the portable data folder's archive (the desktop app,
+ * when portableDataDir found one), else <user data>/archive.
+ */
+export function resolveArchiveDir(
+  flag: string | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+  portable?: string,
+  platform = process.platform,
+): string {
+  const chosen = flag ?? env.PECDESK_ARCHIVE;
+  if (chosen !== undefined) return chosen;
+  if (portable) return (platform === 'win32' ? win32 : posix).join(portable, 'archive');
+  return join(userDataDir(env), 'archive');
 }

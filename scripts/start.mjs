@@ -1,5 +1,5 @@
-// `npm start`: the desktop app when Electron's binary is installed; otherwise one line saying so
-// and the same app served on 127.0.0.1 for the browser.
+// `npm start`: the desktop app when Electron's binary is installed (its native modules built for
+// Electron first); otherwise one line saying so and the same app served on 127.0.0.1 for the browser.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -29,6 +29,15 @@ await ensureRendererBuilt();
 const electron = electronBinary();
 if (electron) {
   await ensureNodeBuilt('electron');
+  // better-sqlite3 as npm ci built it is for Node's ABI: the window gets its own copy for Electron's,
+  // built once per Electron version (scripts/native-electron.mjs).
+  const { ensureElectronNative } = await import('./native-electron.mjs');
+  try {
+    ensureElectronNative();
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
   run(electron, ['.', ...process.argv.slice(2)]);
 } else {
   console.log('Electron is not installed on this machine: serving PecDesk for the browser instead.');

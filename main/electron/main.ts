@@ -2,10 +2,13 @@
  * The desktop shell: one window on app://pecdesk/, the API over IPC. Everything else is the plain
  * Node core (../core.ts), shared with the browser bridge and the CLI.
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   app,
   BrowserWindow,
+  dialog,
   ipcMain,
   Notification,
   protocol,
@@ -14,11 +17,12 @@ import {
   utilityProcess,
 } from 'electron';
 import { openCore } from '../core.ts';
-import { resolveArchiveDir } from '../paths.ts';
+import { portableDataDir, resolveArchiveDir } from '../paths.ts';
 import { setChildLauncher } from '../search/extract/child-launcher.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
 import { utilityProcessLauncher } from './extract-launcher.ts';
 import { forwardEvents, wireIpc } from './ipc.ts';
+import { nativeModuleFailure } from './native-failure.ts';
 import { showWorkNotices } from './notices.ts';
 import { showQuotaAlerts } from './quota-notices.ts';
 import { APP_ORIGIN, APP_SCHEME, denyAllPermissions, hardenWebContents, windowOptions } from './security.ts';
@@ -38,12 +42,23 @@ export function archiveArgument(argv: string[]): string | undefined {
   return argv.find((a) => a.startsWith('--archive='))?.slice('--archive='.length);
 }
 
+/** The portable build's data folder beside its executable, when its switch is on (main/paths.ts). */
+const portable = portableDataDir(process.argv, process.env, (path) => {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+});
+// Electron's own files (window state, the interface's settings, caches) travel with the archive.
+if (portable) app.setPath('userData', join(portable, 'app'));
+
 async function start() {
   await app.whenReady();
   // Attachment text is read in a utility process: the RunAsNode fuse rules out child_process.fork.
   setChildLauncher(utilityProcessLauncher((path, args, options) => utilityProcess.fork(path, args, options)));
   const archiveFlag = archiveArgument(process.argv);
-  const core = await openCore({ archiveDir: resolveArchiveDir(archiveFlag) });
+  const core = await openCore({ archiveDir: resolveArchiveDir(archiveFlag, process.env, portable) });
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
   denyAllPermissions(session.defaultSession);
   const ipcSessions = wireIpc(ipcMain, core.registry);
@@ -99,5 +114,9 @@ async function start() {
 
 start().catch((error) => {
   console.error(`PecDesk failed to start: ${(error as Error).stack ?? error}`);
+  // A native module built for another ABI or system: said in a dialog with its fix, not only in a
+  // terminal the person may not have.
+  const native = nativeModuleFailure(error, { packaged: app.isPackaged });
+  if (native) dialog.showErrorBox(native.title, native.message);
   app.exit(1);
 });
