@@ -16,7 +16,7 @@ export interface OpenSecretsOptions {
 /**
  * The OS keychain when one answers; otherwise the encrypted file beside the archive, with a one-line
  * warning. PECDESK_SECRETS=file chooses the file on purpose (servers, tests). The file's key is
- * PECDESK_SECRET_KEY, else a random key in the person's config folder (never in the archive folder).
+ * PECDESK_SECRET_KEY (or PECDESK_SECRET_KEY_FILE), else a random key in the person's config folder (never in the archive folder).
  */
 export async function openSecretStore(
   archiveDir: string,
@@ -34,10 +34,11 @@ export async function openSecretStore(
     if (!problem) return keychain;
     why = `no OS keychain available (${problem})`;
   }
-  if (env.PECDESK_SECRET_KEY) {
+  const passphrase = secretKeyFromEnv(env);
+  if (passphrase) {
     if (env.PECDESK_SECRETS !== 'file')
       warn(`Warning: ${why}: mailbox passwords are kept in ${file}, encrypted with PECDESK_SECRET_KEY.`);
-    return new FileSecretStore(file, { kind: 'passphrase', passphrase: env.PECDESK_SECRET_KEY }, { warn });
+    return new FileSecretStore(file, { kind: 'passphrase', passphrase }, { warn });
   }
   const keyFile = secretKeyFile(env);
   if (!existsSync(keyFile)) {
@@ -54,6 +55,27 @@ export async function openSecretStore(
       `Warning: ${why}: mailbox passwords are kept in ${file}, encrypted with the key in ${keyFile} (owner-only).`,
     );
   return new FileSecretStore(file, { kind: 'key-file', path: keyFile }, { warn });
+}
+
+/**
+ * PECDESK_SECRET_KEY, or the contents of the file PECDESK_SECRET_KEY_FILE names: a container gets
+ * the key as a Docker secret (/run/secrets/…), which never shows in `docker inspect` or the
+ * process's environment as a variable's value does. The file's final line break is not part of
+ * the key (editors and `echo` add one). Both at once, or a file that cannot be read or is empty,
+ * is an error: starting with no key would seal new passwords with a random key file instead.
+ */
+export function secretKeyFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  const file = env.PECDESK_SECRET_KEY_FILE;
+  if (!file) return env.PECDESK_SECRET_KEY || undefined;
+  if (env.PECDESK_SECRET_KEY) throw new Error('set PECDESK_SECRET_KEY or PECDESK_SECRET_KEY_FILE, not both');
+  let key: string;
+  try {
+    key = readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new Error(`PECDESK_SECRET_KEY_FILE=${file}: ${(error as Error).message}`);
+  }
+  if (!key) throw new Error(`PECDESK_SECRET_KEY_FILE=${file} is empty`);
+  return key;
 }
 
 /**
