@@ -15,6 +15,17 @@ export interface CliIo {
 export interface CliContext {
   /** --archive DIR, else PECDESK_ARCHIVE, else the user-data folder. */
   archiveDir: string;
+  /** --server URL …: the command runs against an office server, as --user (issue 16). */
+  server?: ServerTarget;
+}
+
+/** `pecdesk --server URL [--fingerprint SHA256 | --ca FILE] --user U`. */
+export interface ServerTarget {
+  url: string;
+  fingerprint?: string;
+  /** The CA file's path (read when connecting). */
+  ca?: string;
+  user: string;
 }
 
 export interface CliCommand {

@@ -4,11 +4,13 @@
  */
 
 import { resolve } from 'node:path';
+import { remoteVariant, SERVER_COMMANDS } from '../client/cli-remote.ts';
 import { resolveArchiveDir } from '../paths.ts';
 import { VERSION } from '../version.ts';
 import { type CliCommand, type CliContext, CliError, type CliIo } from './command.ts';
 import { accountCommand } from './commands/account.ts';
 import { auditCommand } from './commands/audit.ts';
+import { backupCommand, restoreCommand } from './commands/backup.ts';
 import { campaignCommand } from './commands/campaign.ts';
 import { grantCommand, revokeCommand } from './commands/grant.ts';
 import { inspectCommand } from './commands/inspect.ts';
@@ -21,6 +23,7 @@ import { proofCommand } from './commands/proof.ts';
 import { ruleCommand } from './commands/rule.ts';
 import { searchCommand } from './commands/search.ts';
 import { sendCommand } from './commands/send.ts';
+import { serverCommand } from './commands/server.ts';
 import { syncCommand } from './commands/sync.ts';
 import { tagCommand } from './commands/tag.ts';
 import { threadCommand } from './commands/thread.ts';
@@ -52,6 +55,9 @@ const COMMANDS: CliCommand[] = [
   packageCommand,
   exportCommand,
   importCommand,
+  serverCommand,
+  backupCommand,
+  restoreCommand,
 ];
 
 export function usage(): string {
@@ -60,37 +66,62 @@ export function usage(): string {
     'PecDesk: archivio e ricevute PEC',
     '',
     'Usage: pecdesk [--archive DIR] <command> [options]',
+    '       pecdesk --server URL [--fingerprint SHA256 | --ca FILE] --user U <command> [options]',
     '',
     'Commands:',
     ...lines,
     '',
     'Options:',
     '  --archive DIR                                the archive folder (default: PECDESK_ARCHIVE, else the user data folder)',
+    '  --server URL                                 run the command on an office server (pecdesk server), as --user:',
+    `                                               ${SERVER_COMMANDS.join(', ')}`,
+    "  --fingerprint SHA256                         the server's certificate fingerprint, as it prints it at start",
+    "  --ca FILE                                    or the office CA's certificate (PEM) that signed the server's",
+    '  --user U                                     the person signing in (password: PECDESK_USER_PASSWORD, else asked)',
     '  -h, --help                                   show help (also after a command)',
     '  --version                                    print the version',
     '',
   ].join('\n');
 }
 
-/** Splits `[--archive DIR] <command> args…`. */
+const GLOBAL_VALUES = ['archive', 'server', 'fingerprint', 'ca', 'user'] as const;
+type GlobalName = (typeof GLOBAL_VALUES)[number];
+
+/** Splits `[--archive DIR] [--server URL --user U …] <command> args…`. */
 export function globalOptions(argv: string[], env: CliIo['env']): { ctx: CliContext; rest: string[] } {
-  let archive: string | undefined;
+  const given: Partial<Record<GlobalName, string>> = {};
   let i = 0;
   while (i < argv.length) {
     const a = argv[i]!;
-    if (a === '--archive') {
-      archive = argv[i + 1];
-      if (!archive) throw new CliError('--archive needs a folder', 2);
+    const name = GLOBAL_VALUES.find((g) => a === `--${g}` || a.startsWith(`--${g}=`));
+    if (!name) break;
+    if (a === `--${name}`) {
+      const value = argv[i + 1];
+      if (!value || value.startsWith('--')) throw new CliError(`--${name} needs a value`, 2);
+      given[name] = value;
       i += 2;
-    } else if (a.startsWith('--archive=')) {
-      archive = a.slice('--archive='.length);
+    } else {
+      given[name] = a.slice(`--${name}=`.length);
       i += 1;
-    } else break;
+    }
   }
-  return {
-    ctx: { archiveDir: resolve(resolveArchiveDir(archive, env as NodeJS.ProcessEnv)) },
-    rest: argv.slice(i),
-  };
+  const ctx: CliContext = { archiveDir: resolve(resolveArchiveDir(given.archive, env as NodeJS.ProcessEnv)) };
+  if (given.server !== undefined) {
+    if (given.archive !== undefined)
+      throw new CliError("--archive and --server exclude each other: the archive is the server's", 2);
+    if (!given.user) throw new CliError('--server needs --user: the person signing in', 2);
+    if (given.fingerprint !== undefined && given.ca !== undefined)
+      throw new CliError('give either --fingerprint or --ca, not both', 2);
+    ctx.server = {
+      url: given.server,
+      user: given.user,
+      ...(given.fingerprint !== undefined ? { fingerprint: given.fingerprint } : {}),
+      ...(given.ca !== undefined ? { ca: resolve(given.ca) } : {}),
+    };
+  } else if (given.user !== undefined || given.fingerprint !== undefined || given.ca !== undefined) {
+    throw new CliError('--user, --fingerprint and --ca go with --server URL', 2);
+  }
+  return { ctx, rest: argv.slice(i) };
 }
 
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
@@ -111,11 +142,19 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.out(`${VERSION}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const local = COMMANDS.find((c) => c.name === name);
+  if (!local) {
     io.err(tty`pecdesk: unknown command "${name}"\n\n` + usage());
     return 2;
   }
+  if (ctx.server && !SERVER_COMMANDS.includes(name)) {
+    io.err(
+      tty`pecdesk: "${name}" runs where the archive is, not through --server (these do: ${SERVER_COMMANDS.join(', ')})\n`,
+    );
+    return 2;
+  }
+  // Through --server, the commands whose local form reads the archive directly have their own.
+  const command = ctx.server ? (remoteVariant(name) ?? local) : local;
   try {
     return await command.run(rest, io, ctx);
   } catch (error) {

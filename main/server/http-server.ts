@@ -7,8 +7,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import type { Duplex } from 'node:stream';
 import { type RawData, type WebSocket, WebSocketServer } from 'ws';
 import type { EventBus } from '../api/events.ts';
 import type { ApiRegistry } from '../api/registry.ts';
@@ -22,6 +24,40 @@ export interface BridgeOptions {
   staticDir: string;
   port: number;
   token: string;
+}
+
+/**
+ * Who may reach the API of one server: the loopback bridge (a per-start token, our Host only) and
+ * the office server (personal logins, any Host, same-origin browsers) differ only here.
+ */
+export interface AccessPolicy {
+  /** Whether the Host header is acceptable at all (DNS rebinding). */
+  host(req: IncomingMessage): boolean;
+  /** Whether an /api/ request may reach the registry (token, Origin). */
+  api(req: IncomingMessage): boolean;
+  /** Whether a WebSocket upgrade to /api/ws may be made (its URL carries what a browser can send). */
+  socket(req: IncomingMessage, url: URL): boolean;
+}
+
+/** The API and the static renderer on a server someone else made (http or https). */
+export interface ApiHostOptions {
+  registry: ApiRegistry;
+  events: EventBus;
+  staticDir: string;
+  policy: AccessPolicy;
+  /** Routes answered before the API and the static files (the office's /health); true if taken. */
+  routes?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean;
+  /** A WebSocket client came or went (the office's log). */
+  onSocket?: (machine: string, phase: 'open' | 'close') => void;
+  /** Where failures are logged (default: standard error). */
+  log?: (line: string) => void;
+  /** The transport the log names in front of the machine ("http", "https"). */
+  scheme?: string;
+}
+
+export interface ApiHost {
+  /** Closes every WebSocket client (the HTTP server is the caller's to close). */
+  closeSockets(): void;
 }
 
 export interface RunningBridge {
@@ -42,33 +78,24 @@ const SECURITY_HEADERS = {
 };
 
 export async function startBridge(options: BridgeOptions): Promise<RunningBridge> {
-  const server = createServer((req, res) => {
-    handle(req, res, options, port()).catch((error) => {
-      console.error(`bridge: ${req.method} ${req.url?.split('?')[0]} failed: ${(error as Error).message}`);
-      if (!res.headersSent)
-        send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error' } });
-      else res.destroy();
-    });
-  });
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
+  const server = createServer();
   const port = () => (server.address() as AddressInfo).port;
-
-  server.on('upgrade', (req, socket, head) => {
-    // Node hands the raw socket over without an 'error' listener: a client that resets it while we
-    // answer must not turn into an uncaught exception.
-    socket.on('error', () => socket.destroy());
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (
-      url.pathname !== '/api/ws' ||
-      !hostAllowed(req, port()) ||
-      !tokenMatches(url.searchParams.get('token'), options.token) ||
-      !originAllowed(req, port())
-    ) {
-      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options, machineOf(req)));
+  const host = attachApi(server, {
+    registry: options.registry,
+    events: options.events,
+    staticDir: options.staticDir,
+    policy: {
+      host: (req) => hostAllowed(req, port()),
+      api: (req) => {
+        const auth = req.headers.authorization ?? '';
+        const token = auth.startsWith('Bearer ') ? auth.slice(7) : null;
+        return tokenMatches(token, options.token) && originAllowed(req, port());
+      },
+      socket: (req, url) =>
+        hostAllowed(req, port()) &&
+        tokenMatches(url.searchParams.get('token'), options.token) &&
+        originAllowed(req, port()),
+    },
   });
 
   await listen(server, options.port);
@@ -78,11 +105,46 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     port: actual,
     close: () =>
       new Promise((resolveClose) => {
-        for (const client of wss.clients) client.terminate();
-        wss.close();
+        host.closeSockets();
         server.closeAllConnections();
         server.close(() => resolveClose());
       }),
+  };
+}
+
+/**
+ * Serves the API (POST /api/call, WebSocket /api/ws) and the renderer on `server`, with `policy`
+ * deciding who may reach them. Used by the loopback bridge and by the office server.
+ */
+export function attachApi(server: Server | HttpsServer, options: ApiHostOptions): ApiHost {
+  const log = options.log ?? ((line: string) => console.error(line));
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res, options).catch((error) => {
+      log(`bridge: ${req.method} ${req.url?.split('?')[0]} failed: ${(error as Error).message}`);
+      if (!res.headersSent)
+        send(res, 500, { ok: false, error: { code: 'internal', message: 'internal error' } });
+      else res.destroy();
+    });
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_BODY });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node hands the raw socket over without an 'error' listener: a client that resets it while we
+    // answer must not turn into an uncaught exception.
+    socket.on('error', () => socket.destroy());
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/api/ws' || !options.policy.socket(req, url)) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => serveSocket(ws, options, machineOf(req), log));
+  });
+  return {
+    closeSockets() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    },
   };
 }
 
@@ -91,9 +153,15 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
  * not UTF-8, a binary frame), the server answers or closes that one socket and keeps serving: no
  * exception may leave a listener, since an uncaught one stops the whole serve process.
  */
-function serveSocket(ws: WebSocket, options: BridgeOptions, machine: string): void {
+function serveSocket(
+  ws: WebSocket,
+  options: ApiHostOptions,
+  machine: string,
+  log: (line: string) => void,
+): void {
   // The log says from which machine each call came (an office server has many).
   const origin = `browser ${machine}`;
+  options.onSocket?.(machine, 'open');
   const reply = (message: object) => {
     if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
   };
@@ -105,20 +173,23 @@ function serveSocket(ws: WebSocket, options: BridgeOptions, machine: string): vo
       const visible = allowed(event, payload);
       if (visible !== undefined) reply({ type: 'event', event, payload: visible });
     } catch (error) {
-      console.error(`bridge: event ${event} not sent: ${(error as Error).message}`);
+      log(`bridge: event ${event} not sent: ${(error as Error).message}`);
     }
   });
-  ws.on('close', unsubscribe);
+  ws.on('close', () => {
+    unsubscribe();
+    options.onSocket?.(machine, 'close');
+  });
   // ws reports protocol violations here (1007 for a text frame that is not UTF-8, 1009 for one
   // too large) and closes the socket itself; without a listener the process would die.
-  ws.on('error', (error) => console.error(`bridge: WebSocket closed: ${error.message}`));
+  ws.on('error', (error) => log(`bridge: WebSocket closed: ${error.message}`));
   ws.on('message', (data, isBinary) => {
     handleFrame(data, isBinary, options.registry, origin, (s) => {
       session = s;
     })
       .then(reply)
       .catch((error: Error) => {
-        console.error(`bridge: WebSocket call failed: ${error.stack ?? error.message}`);
+        log(`bridge: WebSocket call failed: ${error.stack ?? error.message}`);
         reply({ type: 'error', message: 'internal error' });
       });
   });
@@ -163,7 +234,7 @@ async function handleFrame(
 }
 
 /** The caller's address, as the log keeps it ("127.0.0.1", "192.168.1.20"). */
-function machineOf(req: IncomingMessage): string {
+export function machineOf(req: IncomingMessage): string {
   const address = req.socket.remoteAddress ?? 'unknown';
   return address.startsWith('::ffff:') ? address.slice(7) : address;
 }
@@ -183,14 +254,13 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, options: BridgeOptions, port: number) {
-  if (!hostAllowed(req, port))
+async function handle(req: IncomingMessage, res: ServerResponse, options: ApiHostOptions) {
+  if (!options.policy.host(req))
     return send(res, 403, { ok: false, error: { code: 'forbidden', message: 'bad Host' } });
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  if (options.routes?.(req, res, url)) return;
   if (url.pathname.startsWith('/api/')) {
-    const auth = req.headers.authorization ?? '';
-    const token = auth.startsWith('Bearer ') ? auth.slice(7) : null;
-    if (!tokenMatches(token, options.token) || !originAllowed(req, port)) {
+    if (!options.policy.api(req)) {
       return send(res, 401, { ok: false, error: { code: 'forbidden', message: 'missing or wrong token' } });
     }
     if (url.pathname !== '/api/call' || req.method !== 'POST') {
@@ -214,7 +284,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: Bridge
       await options.registry.call(body.method, body.args, {
         transport: 'http',
         session: typeof body.session === 'string' ? body.session.slice(0, 200) : null,
-        origin: `http ${machineOf(req)}`,
+        origin: `${options.scheme ?? 'http'} ${machineOf(req)}`,
       }),
     );
   }
@@ -239,7 +309,7 @@ async function serveStatic(pathname: string, res: ServerResponse, root: string) 
   createReadStream(file).pipe(res);
 }
 
-function send(res: ServerResponse, status: number, body: unknown) {
+export function send(res: ServerResponse, status: number, body: unknown) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, {
     ...SECURITY_HEADERS,

@@ -3,7 +3,8 @@
  * checked, with an exit code scripts can rely on (0 intact, 1 broken).
  */
 import type { AuditEntryView } from '../../api/people-contract.ts';
-import { archiveRegistry, callApi, openArchive } from '../archive-access.ts';
+import { openCliApi } from '../../client/cli-remote.ts';
+import { callApi } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 import { jsonForTerminal, tty } from '../terminal-text.ts';
 
@@ -58,9 +59,9 @@ export const auditCommand: CliCommand = {
     const limit = v.limit === undefined ? 1_000 : Number(v.limit);
     if (!(Number.isInteger(limit) && limit > 0 && limit <= 1_000))
       throw new CliError('--limit takes a number from 1 to 1000', 2);
-    const opened = await openArchive(ctx, io);
+    const api = await openCliApi(ctx, io, false);
     try {
-      const registry = archiveRegistry(opened);
+      const registry = api.registry;
       if (verify) {
         const verdict = await callApi(registry, 'audit.verify', {});
         // Exactly the documented fields: scripts compare them.
@@ -95,7 +96,7 @@ export const auditCommand: CliCommand = {
       }
       return 0;
     } finally {
-      opened.close();
+      await api.close();
     }
   },
 };

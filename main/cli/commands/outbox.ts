@@ -1,8 +1,7 @@
-import { unsettledIds } from '../../../db/outbox.ts';
 import { callApi } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 import { jsonForTerminal, tty } from '../terminal-text.ts';
-import { openSendSession, stopSignal } from './send-support.ts';
+import { openAnySendSession, stopSignal } from './send-support.ts';
 
 const HELP = `Usage:
   pecdesk [--archive DIR] outbox [--json] [--limit N]
@@ -36,11 +35,11 @@ export const outboxCommand: CliCommand = {
       return 0;
     }
     const [sub, idText] = parsed.positionals;
-    const session = await openSendSession(ctx, io);
+    const session = await openAnySendSession(ctx, io);
     const stop = stopSignal();
     try {
       if (sub === 'resume') {
-        const ids = unsettledIds(session.opened.archive.db);
+        const ids = await session.unsettled();
         await session.run(ids, { signal: stop.signal });
         const { rows } = await callApi(session.registry, 'outbox.list', { offset: 0, limit: 500 });
         const mine = rows.filter((r) => ids.includes(r.id));

@@ -1,4 +1,5 @@
-import { archiveRegistry, callApi, openArchive } from '../archive-access.ts';
+import { openCliApi } from '../../client/cli-remote.ts';
+import { callApi } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 import { jsonForTerminal, terminalLine } from '../terminal-text.ts';
 
@@ -48,13 +49,15 @@ export const searchCommand: CliCommand = {
     if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new CliError('--limit must be 1..500', 2);
     const offset = parsed.values.offset ? Number(parsed.values.offset) : 0;
     if (!Number.isInteger(offset) || offset < 0) throw new CliError('--offset must be 0 or more', 2);
-    const opened = await openArchive(ctx, io, true);
+    const api = await openCliApi(ctx, io);
     try {
-      const result = await callApi(archiveRegistry(opened), 'search.query', {
+      const result = await callApi(api.registry, 'search.query', {
         text,
         sort: parsed.values.relevance ? 'relevance' : 'date',
         offset,
         limit,
+        // A script reads `total` as the count: the terminal waits for the exact one.
+        exactCount: true,
       });
       const strip = (s: string | null) => (s ?? '').replace(/[\u0002\u0003]/g, '');
       if (parsed.values.json) {
@@ -87,7 +90,7 @@ export const searchCommand: CliCommand = {
       }
       return 0;
     } finally {
-      opened.close();
+      await api.close();
     }
   },
 };

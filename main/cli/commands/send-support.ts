@@ -6,23 +6,47 @@
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { countUnsettled, getOutbox } from '../../../db/outbox.ts';
+import { countUnsettled, getOutbox, unsettledIds } from '../../../db/outbox.ts';
 import type { ApiRegistry } from '../../api/registry.ts';
+import { remoteSendSession } from '../../client/cli-send.ts';
 import { OutboxService } from '../../send/outbox-service.ts';
 import { outboxOptionsFromEnv } from '../../send/start.ts';
 import { archiveRegistry, type OpenedArchive, openArchive, openSecrets } from '../archive-access.ts';
 import { type CliContext, CliError, type CliIo } from '../command.ts';
 import { tty } from '../terminal-text.ts';
 
+/** How far an outbox row got, as `send` reports it ('sent': the provider took it). */
+export interface SentRow {
+  id: number;
+  messageId: string;
+  state: string;
+  lastError: string | null;
+  lastErrorCode: string | null;
+}
+
 export interface SendSession {
-  opened: OpenedArchive;
   registry: ApiRegistry;
-  /** Sends these rows (and only these) until each is sent, failed or cancelled. */
+  /**
+   * Sends these rows (and only these) until each is sent, failed or cancelled; through an office
+   * server, its outbox sends them and this waits for it.
+   */
   run(ids: number[], options: { waitMs?: number; quiet?: boolean; signal?: AbortSignal }): Promise<void>;
+  row(id: number): Promise<SentRow | undefined>;
+  /** The rows waiting to be sent (queued, or interrupted). */
+  unsettled(): Promise<number[]>;
   close(): Promise<void>;
 }
 
-export async function openSendSession(ctx: CliContext, io: CliIo): Promise<SendSession> {
+export interface LocalSendSession extends SendSession {
+  opened: OpenedArchive;
+}
+
+/** The session of `send` and `outbox`: this archive's, or the office server's with --server. */
+export function openAnySendSession(ctx: CliContext, io: CliIo): Promise<SendSession> {
+  return ctx.server ? remoteSendSession(ctx, io) : openSendSession(ctx, io);
+}
+
+export async function openSendSession(ctx: CliContext, io: CliIo): Promise<LocalSendSession> {
   const opened = await openArchive(ctx, io, true);
   const secrets = await openSecrets(ctx, io);
   const registry = archiveRegistry(opened, secrets);
@@ -30,6 +54,12 @@ export async function openSendSession(ctx: CliContext, io: CliIo): Promise<SendS
   return {
     opened,
     registry,
+    async row(id) {
+      return getOutbox(opened.archive.db, id);
+    },
+    async unsettled() {
+      return unsettledIds(opened.archive.db);
+    },
     async run(ids, { waitMs, quiet, signal }) {
       if (ids.length === 0) return;
       const db = opened.archive.db;

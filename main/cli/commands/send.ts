@@ -1,8 +1,7 @@
-import { getOutbox } from '../../../db/outbox.ts';
 import { callApi } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 import { jsonForTerminal, tty } from '../terminal-text.ts';
-import { openSendSession, readFileArg, readTextArg, receiptArg, stopSignal } from './send-support.ts';
+import { openAnySendSession, readFileArg, readTextArg, receiptArg, stopSignal } from './send-support.ts';
 
 const HELP = `Usage:
   pecdesk [--archive DIR] send --from ADDR --to A[,B…] [--cc C[,D…]] --subject S
@@ -69,7 +68,7 @@ export const sendCommand: CliCommand = {
     const text = values.body ?? readTextArg(values['body-file']!, '--body-file');
     const attachments = (values.attach ?? []).map((f) => readFileArg(f, '--attach'));
     const receiptType = receiptArg(values.receipt);
-    const session = await openSendSession(ctx, io);
+    const session = await openAnySendSession(ctx, io);
     const stop = stopSignal();
     try {
       const sent = await callApi(session.registry, 'outbox.send', {
@@ -84,7 +83,7 @@ export const sendCommand: CliCommand = {
       // Written and committed: from here on the PEC is sent exactly once, whatever happens.
       io.err(tty`Queued as outbox ${sent.outboxId}, Message-ID ${sent.messageId}\n`);
       await session.run([sent.outboxId], { waitMs: waitSeconds * 1000, signal: stop.signal });
-      const row = getOutbox(session.opened.archive.db, sent.outboxId)!;
+      const row = (await session.row(sent.outboxId))!;
       const result = { outboxId: row.id, messageId: row.messageId, state: row.state };
       if (values.json) io.out(`${jsonForTerminal(result)}\n`);
       else if (row.state === 'sent')

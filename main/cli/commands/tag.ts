@@ -1,5 +1,6 @@
 /** `pecdesk tag …` (issue 14): the shared tags, and tags on list rows. */
-import { archiveRegistry, callApi, openArchive } from '../archive-access.ts';
+import { openCliApi } from '../../client/cli-remote.ts';
+import { callApi } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 import { jsonForTerminal, tty } from '../terminal-text.ts';
 import { parseWorkId } from './work-id.ts';
@@ -39,9 +40,9 @@ export const tagCommand: CliCommand = {
     if (v.color !== undefined && !/^#[0-9a-fA-F]{6}$/.test(v.color))
       throw new CliError('--color must be a colour as #rrggbb', 2);
     const ref = sub === 'add' || sub === 'remove' ? parseWorkId(pos[0], HELP) : null;
-    const opened = await openArchive(ctx, io, true);
+    const api = await openCliApi(ctx, io);
     try {
-      const registry = archiveRegistry(opened);
+      const registry = api.registry;
       if (sub === 'list') {
         const tags = await callApi(registry, 'tags.list', {});
         if (v.json) io.out(`${jsonForTerminal(tags, 2)}\n`);
@@ -62,7 +63,7 @@ export const tagCommand: CliCommand = {
       io.out(tty`${work.key}: ${work.tags.map((t) => t.name).join(', ') || 'no tags'}\n`);
       return 0;
     } finally {
-      opened.close();
+      await api.close();
     }
   },
 };

@@ -1,4 +1,5 @@
-import { archiveRegistry, callApi, openArchive } from '../archive-access.ts';
+import { openCliApi } from '../../client/cli-remote.ts';
+import { callApi } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 import { jsonForTerminal, tty } from '../terminal-text.ts';
 
@@ -23,10 +24,10 @@ export const threadCommand: CliCommand = {
     }
     const key = parsed.positionals[0];
     if (!key) throw new CliError(`a thread ID is needed\n\n${HELP}`, 2);
-    const opened = await openArchive(ctx, io, true);
+    const api = await openCliApi(ctx, io);
     try {
       const thread = await callApi(
-        archiveRegistry(opened),
+        api.registry,
         'threads.get',
         /^\d+$/.test(key) ? { id: Number(key) } : { msgid: key },
       );
@@ -46,7 +47,7 @@ export const threadCommand: CliCommand = {
       }
       return 0;
     } finally {
-      opened.close();
+      await api.close();
     }
   },
 };

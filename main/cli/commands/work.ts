@@ -1,8 +1,9 @@
 /** `pecdesk work …` (issue 14): the work state of a PEC, assignment, presa in carico, handling. */
 
 import type { WorkView } from '../../api/work-contract.ts';
+import { openCliApi } from '../../client/cli-remote.ts';
 import { STATE_WORDS } from '../../work/states.ts';
-import { archiveRegistry, callApi, openArchive } from '../archive-access.ts';
+import { callApi } from '../archive-access.ts';
 import { type CliCommand, CliError, parseCommandArgs } from '../command.ts';
 import { jsonForTerminal, tty } from '../terminal-text.ts';
 import { parseWorkId } from './work-id.ts';
@@ -102,9 +103,9 @@ export const workCommand: CliCommand = {
     const state = v.state ? STATE_WORDS[v.state.toLowerCase()] : undefined;
     if (v.state && !state) throw new CliError(`--state is one of new, assigned, claimed, waiting, done`, 2);
     const due = sub === 'deadline' ? parseDue(v.due) : undefined;
-    const opened = await openArchive(ctx, io, true);
+    const api = await openCliApi(ctx, io);
     try {
-      const registry = archiveRegistry(opened);
+      const registry = api.registry;
       if (sub === 'list') {
         const r = await callApi(registry, 'work.list', {
           ...(state ? { state } : {}),
@@ -192,7 +193,7 @@ export const workCommand: CliCommand = {
         );
       return 0;
     } finally {
-      opened.close();
+      await api.close();
     }
   },
 };
