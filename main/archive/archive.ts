@@ -1,11 +1,15 @@
 /**
- * The archive: one folder with archive.db and objects/. The single ingest pipeline is here:
- * store raw (durable) → parse → classify → reconcile → commit → index hook. A message is safe once
+ * The archive: one folder with archive.db and objects/. The single ingest pipeline is here: the raw
+ * bytes stored durably while worker threads parse, classify and verify (ingest-pool.ts) → reconcile
+ * → commit → index hook. This thread stays the one writer of the database. A message is safe once
  * its bytes are fsynced and its row committed; the batch's bookkeeping (e.g. a folder's last UID)
- * commits in the same transaction, so a crash at any moment loses nothing and duplicates nothing.
+ * commits in the same transaction as its last rows, and rows committed before (a big batch commits
+ * in chunks) are known by their hash when the batch is fetched again, so a crash at any moment
+ * loses nothing and duplicates nothing.
  * Attachment text is not read during ingest: the message is committed searchable by its
  * attachments' names, and the text queue (text-queue.ts) adds their text afterwards.
  */
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { type Db, openDatabase } from '../../db/database.ts';
 import {
@@ -44,16 +48,14 @@ import {
   threadIdsAfter,
 } from '../../db/threads.ts';
 import type { EventBus } from '../api/events.ts';
-import { inspectMessage } from '../pec/inspect.ts';
 import { isPecKind, type MessageKind } from '../pec/kinds.ts';
-import { type AttachmentContent, readOriginal } from '../pec/original.ts';
+import type { AttachmentContent } from '../pec/original.ts';
 import { RECONCILE_VERSION, reconcile, type ThreadMember } from '../pec/reconcile.ts';
 import type { TrustAnchors } from '../pec/trust.ts';
-import type { ExtractedText } from '../search/extract/attachment-text.ts';
 import { TextExtractor } from '../search/extract/extractor.ts';
-import { detectFormat } from '../search/extract/formats.ts';
 import { InstantIndex } from '../search/instant.ts';
-import { toMessageRecord } from './message-record.ts';
+import { IngestPool } from './ingest-pool.ts';
+import { type IngestRecord, ingestRecord } from './ingest-record.ts';
 import { ObjectStore } from './object-store.ts';
 import { DEFAULT_MESSAGE_BUDGET_MS, TextQueue } from './text-queue.ts';
 
@@ -81,12 +83,55 @@ export interface ArchiveOptions {
    * (issue 14: routing rules, so no message is ever seen unrouted and its tags are in its document).
    */
   onIngest?: (db: Db, outcomes: readonly IngestOutcome[]) => void;
+  /**
+   * Worker threads that parse, classify and verify (ingest-pool.ts); by default one per core but
+   * the one the archive's own thread (the writer) needs, at least one, at most
+   * MAX_INGEST_WORKERS. 0 reads every message on the archive's own thread.
+   */
+  ingestWorkers?: number;
 }
 
-/** An attachment whose text the text queue will read. */
-const PENDING: ExtractedText = { text: '', status: 'pending', error: null };
+/** The messages of a batch being read: a promise each, in order. */
+interface Reading {
+  records: Promise<IngestRecord>[];
+  /** Read by the worker threads (then the batch is written and committed in chunks). */
+  pooled: boolean;
+}
 
+/** What the chunks of a batch committed, for after the last one. */
+interface Done {
+  outcomes: IngestOutcome[];
+  /** New messages with attachment text to read, and the bytes ingest already has for it. */
+  unread: Map<number, AttachmentContent[]>;
+  touched: Set<number>;
+}
+
+/**
+ * Messages per transaction of a batch read by the workers: the writer commits one chunk while the
+ * workers read the next (a transaction costs a WAL fsync, so not one per message).
+ */
+const COMMIT_CHUNK = 25;
+
+/** Messages read at once on the archive's own thread (their parsing waits on streams). */
 const PARSE_CONCURRENCY = 4;
+/**
+ * A batch this big starts the worker threads; smaller ones (a message sent, a test) are read on
+ * the archive's thread, which costs less than starting threads. While the workers start, batches
+ * are read here too.
+ */
+const POOL_THRESHOLD = 16;
+/**
+ * Past a few workers the writer (one thread, by design) is what ingest waits for, while each
+ * worker holds a heap of its own.
+ */
+const MAX_INGEST_WORKERS = 3;
+/**
+ * The text queue starts this long after the last batch: during a sync it would take the writer
+ * thread (a commit per message) and a core (its extraction process) from ingest, which people wait
+ * for; the messages are searchable by their attachments' names meanwhile, and `pecdesk sync` and
+ * drainText start it at once.
+ */
+const TEXT_AFTER_INGEST_MS = 2_000;
 
 export class Archive {
   readonly db: Db;
@@ -96,6 +141,8 @@ export class Archive {
   private readonly texts: TextQueue;
   private instantIndex: InstantIndex | null = null;
   private instantBuild: Promise<InstantIndex> | null = null;
+  private pool: IngestPool | null = null;
+  private textTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     readonly dir: string,
@@ -133,9 +180,12 @@ export class Archive {
   }
 
   close(): void {
+    if (this.textTimer) clearTimeout(this.textTimer);
     this.texts.close();
     this.db.$client.close();
     if (this.ownsExtractor) void this.extractor.close();
+    void this.pool?.close();
+    this.pool = null;
   }
 
   /**
@@ -164,7 +214,12 @@ export class Archive {
   }
 
   /**
-   * Ingests a batch. `commitWith` runs inside the same transaction as the rows (sync bookkeeping).
+   * Ingests a batch. `commitWith` runs inside the same transaction as the last rows (sync
+   * bookkeeping). A big batch read by the worker threads commits in chunks, in the batch's order,
+   * each as soon as its messages are read, while the workers read the next ones: a crash between
+   * two chunks leaves the bookkeeping before the batch, so the batch is fetched again and the
+   * messages already committed are known by their hash (their location is written again, no row
+   * twice).
    */
   async ingest(items: IngestItem[], commitWith?: (db: Db) => void): Promise<IngestOutcome[]> {
     const hashes = items.map((i) => ObjectStore.hash(i.raw));
@@ -173,26 +228,85 @@ export class Archive {
     hashes.forEach((h, i) => {
       if (!known.has(h) && !fresh.has(h)) fresh.set(h, items[i]!);
     });
-    // 1. Raw bytes first, durable, before anything else can go wrong.
-    await this.objects.putMany([...fresh].map(([hash, item]) => ({ bytes: item.raw, hash })));
-    // 2. Parse outside the transaction.
+    // 1. Raw bytes, durable, and 2. parsing (in the worker threads), at once: the disk works while
+    // the workers read. The objects go to disk a chunk after the other, each chunk fsynced as one.
     const archivedAt = new Date().toISOString();
-    const records = new Map(
-      await mapLimit(
-        [...fresh],
-        PARSE_CONCURRENCY,
-        async ([hash, item]) => [hash, await this.record(item.raw, archivedAt)] as const,
-      ),
+    const entries = [...fresh];
+    const reading = this.records(
+      entries.map(([, item]) => item.raw),
+      archivedAt,
     );
-    // 3. One transaction: rows, locations, threads, bookkeeping.
+    const size = reading.pooled ? COMMIT_CHUNK : Math.max(1, entries.length);
+    const chunks: [number, number][] = [];
+    for (let a = 0; a < entries.length; a += size) chunks.push([a, Math.min(entries.length, a + size)]);
+    let previous: Promise<void> = Promise.resolve();
+    const written = chunks.map(([a, b]) => {
+      previous = previous.then(() =>
+        this.objects.putMany(entries.slice(a, b).map(([hash, item]) => ({ bytes: item.raw, hash }))),
+      );
+      return previous;
+    });
+    // Each failure is answered below, in order; the later chunks only repeat it.
+    for (const w of written) w.catch(() => {});
+    // 3. Rows, locations, threads, bookkeeping, in the batch's order: a chunk's rows commit once
+    // its objects are on disk and its messages read, while the next chunk is written and read.
+    const done: Done = { outcomes: [], unread: new Map(), touched: new Set() };
+    const records = new Map<string, IngestRecord>();
+    try {
+      let from = 0;
+      for (const [k, [a, b]] of chunks.entries()) {
+        await written[k];
+        for (let r = a; r < b; r++) records.set(entries[r]![0], await reading.records[r]!);
+        let to = from;
+        while (to < items.length && (known.has(hashes[to]!) || records.has(hashes[to]!))) to++;
+        this.commitItems(
+          items,
+          hashes,
+          from,
+          to,
+          known,
+          records,
+          done,
+          to === items.length ? commitWith : undefined,
+        );
+        from = to;
+      }
+      // Nothing new in the batch: its locations and bookkeeping alone.
+      if (chunks.length === 0)
+        this.commitItems(items, hashes, 0, items.length, known, records, done, commitWith);
+    } catch (error) {
+      // The workers still hold some of these messages: let them finish before saying why.
+      await Promise.allSettled(reading.records);
+      throw error;
+    }
+    for (const [id, contents] of done.unread) this.texts.remember(id, contents);
+    if (done.unread.size > 0) this.readTextSoon();
+    const createdCount = done.outcomes.filter((o) => o.created).length;
+    if (createdCount > 0) {
+      this.instantIndex?.refresh(this.db);
+      this.options.events?.emit('archive.changed', { created: createdCount, threads: [...done.touched] });
+    }
+    return done.outcomes;
+  }
+
+  /** One transaction: the items [from, to) of a batch, whose new messages are all read. */
+  private commitItems(
+    items: IngestItem[],
+    hashes: string[],
+    from: number,
+    to: number,
+    known: Map<string, number>,
+    records: Map<string, IngestRecord>,
+    done: Done,
+    commitWith?: (db: Db) => void,
+  ): void {
     const outcomes: IngestOutcome[] = [];
-    // New messages with attachment text to read, and the bytes ingest already has for it.
-    const unread = new Map<number, AttachmentContent[]>();
     const touched = new Set<number>();
     // Messages whose list row's search document must be rebuilt: new ones, moved ones.
     const changed = new Set<number>();
     this.db.$client.transaction(() => {
-      hashes.forEach((hash, i) => {
+      for (let i = from; i < to; i++) {
+        const hash = hashes[i]!;
         const item = items[i]!;
         let id = known.get(hash);
         let created = false;
@@ -202,7 +316,7 @@ export class Archive {
           const rec = records.get(hash)!;
           id = insertMessage(this.db, { ...rec.row, searchVersion: SEARCH_VERSION }, rec.attachments);
           saveMessageText(this.db, id, rec.searchText);
-          if (rec.attachments.some((a) => a.textStatus === 'pending')) unread.set(id, rec.contents);
+          if (rec.attachments.some((a) => a.textStatus === 'pending')) done.unread.set(id, rec.contents);
           changed.add(id);
           known.set(hash, id);
           created = true;
@@ -217,20 +331,25 @@ export class Archive {
           changed.add(id);
         }
         outcomes.push({ messageId: id, created, kind, threadId });
-      });
+      }
       for (const threadId of touched) this.recompute(threadId);
       this.options.onIngest?.(this.db, outcomes);
       rebuildDocs(this.db, changed);
       commitWith?.(this.db);
     })();
-    for (const [id, contents] of unread) this.texts.remember(id, contents);
-    if (unread.size > 0) this.texts.kick();
-    const createdCount = outcomes.filter((o) => o.created).length;
-    if (createdCount > 0) {
-      this.instantIndex?.refresh(this.db);
-      this.options.events?.emit('archive.changed', { created: createdCount, threads: [...touched] });
-    }
-    return outcomes;
+    done.outcomes.push(...outcomes);
+    for (const t of touched) done.touched.add(t);
+  }
+
+  /** Starts the text queue once ingest has paused (TEXT_AFTER_INGEST_MS), not between batches. */
+  private readTextSoon(): void {
+    if (this.textTimer) clearTimeout(this.textTimer);
+    this.textTimer = setTimeout(() => {
+      this.textTimer = null;
+      this.texts.kick();
+    }, TEXT_AFTER_INGEST_MS);
+    // An archive nobody closes must not be kept alive by it: drainText and the next open read it.
+    this.textTimer.unref();
   }
 
   /**
@@ -253,10 +372,16 @@ export class Archive {
     for (;;) {
       const rows = staleText(this.db, batch);
       if (rows.length === 0) break;
-      const records = await mapLimit(rows, PARSE_CONCURRENCY, async (row) => {
-        const raw = await this.objects.get(row.objectHash).catch(() => null);
-        return raw ? await this.record(raw, row.archivedAt) : null;
-      });
+      const raws = await Promise.all(rows.map((row) => this.objects.get(row.objectHash).catch(() => null)));
+      const found = raws.flatMap((raw, i) => (raw ? [{ raw, archivedAt: rows[i]!.archivedAt }] : []));
+      const read = await Promise.all(
+        this.records(
+          found.map((f) => f.raw),
+          found.map((f) => f.archivedAt),
+        ).records,
+      );
+      let next = 0;
+      const records = raws.map((raw) => (raw ? read[next++]! : null));
       this.db.$client.transaction(() => {
         rows.forEach((row, i) => {
           const rec = records[i];
@@ -297,24 +422,49 @@ export class Archive {
     return done;
   }
 
-  private async record(raw: Buffer, archivedAt: string) {
-    // One parse of the original gives its attachments' bytes too, kept for the text queue.
-    const inspected = await inspectMessage(raw, {
-      ...(this.options.anchors && { anchors: this.options.anchors }),
-      attachmentContents: true,
-    });
-    const own = inspected.kind === 'ordinary' ? await readOriginal(raw, { contents: true }) : null;
-    const contents = (own?.ok ? own.contents : inspected.attachmentContents) ?? [];
-    const texts = this.attachmentTexts(contents);
-    return { ...toMessageRecord(inspected, own?.ok ? own.value : null, archivedAt, texts), contents };
+  /**
+   * Starts the ingest worker threads now rather than at the first big batch (a first sync about to
+   * begin); true once they run, false when they cannot or are not to be used.
+   */
+  async startIngestWorkers(): Promise<boolean> {
+    const pool = this.poolFor(Number.POSITIVE_INFINITY) ?? this.pool;
+    return pool ? pool.whenReady() : false;
   }
 
   /**
-   * What becomes of each attachment's text: pending where there is text to read (the text queue
-   * reads it after the commit), null where there is none (unsupported).
+   * What ingest commits for each message, in order: read by the worker threads when the batch is
+   * worth it and they are running, on this thread otherwise (the same function either way).
    */
-  private attachmentTexts(files: AttachmentContent[]): (ExtractedText | null)[] {
-    return files.map((file) => (detectFormat(file) ? PENDING : null));
+  private records(raws: Uint8Array[], archivedAt: string | string[]): Reading {
+    const at = (i: number) => (typeof archivedAt === 'string' ? archivedAt : archivedAt[i]!);
+    const pool = this.poolFor(raws.length);
+    if (pool) return { pooled: true, records: raws.map((raw, i) => pool.record(raw, at(i))) };
+    // On this thread, a few at a time (their parsing waits on streams): each starts when the one
+    // PARSE_CONCURRENCY places before it has ended.
+    const results: Promise<IngestRecord>[] = [];
+    const noop = () => undefined;
+    raws.forEach((raw, i) => {
+      const before = results[i - PARSE_CONCURRENCY];
+      const start = before ? before.then(noop, noop) : Promise.resolve();
+      results.push(start.then(() => ingestRecord(raw, at(i), this.options.anchors)));
+    });
+    return { pooled: false, records: results };
+  }
+
+  /** The worker pool when it is ready for this batch; started (for the next ones) when worth it. */
+  private poolFor(size: number): IngestPool | null {
+    const workers = this.options.ingestWorkers;
+    if (workers === 0) return null;
+    if (!this.pool) {
+      if (size < POOL_THRESHOLD) return null;
+      this.pool = new IngestPool({
+        size: workers ?? Math.min(MAX_INGEST_WORKERS, Math.max(1, availableParallelism() - 1)),
+        ...(this.options.anchors && { anchors: this.options.anchors }),
+      });
+    }
+    if (this.pool.ready) return this.pool;
+    if (size >= POOL_THRESHOLD) this.pool.start();
+    return null;
   }
 
   /** Puts a new message in its PEC thread, creating the thread and adopting earlier arrivals. */
@@ -456,17 +606,4 @@ function markCurrentIfEmpty(db: Db): void {
       setMeta(db, 'reconcile_version', String(RECONCILE_VERSION));
     if (getMeta(db, 'docs_version') === undefined) setMeta(db, 'docs_version', String(DOCS_VERSION));
   })();
-}
-
-async function mapLimit<T, R>(list: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(list.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, list.length) }, async () => {
-    while (next < list.length) {
-      const i = next++;
-      out[i] = await fn(list[i]!);
-    }
-  });
-  await Promise.all(workers);
-  return out;
 }
