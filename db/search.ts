@@ -367,12 +367,23 @@ function buildDoc(db: Db, headId: number): void {
 export interface SearchPlan {
   /** A complete FTS5 MATCH expression (words and facets); null = nothing can match. */
   match: string | null;
+  /**
+   * The words of `match` alone, without its facets; null when there are none (filters only).
+   * Relevance ranks by them: bm25 counts every phrase of its MATCH in the whole index, a facet
+   * in half the archive included, though facets weigh nothing.
+   */
+  words: string | null;
   /** Date range as document keys: [from, to). */
   fromKey: number;
   toKey: number;
   sort: 'date' | 'relevance';
   offset: number;
   limit: number;
+  /**
+   * Count every match. Otherwise counting stops past COUNT_LIMIT ("più di 5.000"): an exact count
+   * reads every match, a common word's hundreds of thousands in a large archive.
+   */
+  exactCount: boolean;
 }
 
 /** Accounts whose address starts with this, or whose display name it is. */
@@ -395,6 +406,8 @@ export function folderIdsLike(db: Db, value: string): number[] {
 
 export interface SearchPage {
   total: number;
+  /** More than `total` (COUNT_LIMIT) match; how many was not counted. */
+  totalApproximate: boolean;
   rows: ListRow[];
   /**
    * Sorted by relevance with more matches than RELEVANCE_WINDOW: only the newest that many were
@@ -409,11 +422,20 @@ export interface SearchPage {
  */
 export const RELEVANCE_WINDOW = 5_000;
 
+/**
+ * Counting stops past this many matches, unless the exact count is asked for or the page asked
+ * for lies past it: the count of a word in half of a million-message archive costs tens of
+ * milliseconds, its first page well under one. At least RELEVANCE_WINDOW: the same pass finds
+ * the relevance window.
+ */
+export const COUNT_LIMIT = 5_000;
+
 /** A word in the subject weighs most, then sender and recipients, attachments, body; facets none. */
 const BM25_WEIGHTS = '10.0, 5.0, 5.0, 1.0, 3.0, 0.0';
 
 export interface SearchMatch {
   total: number;
+  totalApproximate: boolean;
   /** The page's list rows (message ids of their heads), in order. */
   ids: number[];
   rankedNewest: number | null;
@@ -421,109 +443,163 @@ export interface SearchMatch {
 
 /** The page of list rows a plan selects, in its order, and how many rows match in all. */
 export function searchDocs(db: Db, plan: SearchPlan): SearchPage {
-  const { total, ids, rankedNewest } = matchDocs(db, plan);
-  if (ids.length === 0) return { total, rows: [], rankedNewest };
+  const { keys, ...counts } = matchKeys(db, plan);
+  if (keys.length === 0) return { ...counts, rows: [] };
+  // The page's rows through their documents' keys, in one statement.
   const rows = new Map(
     (
       prepared(
         db,
-        `SELECT ${ROW_SELECT} FROM messages m LEFT JOIN threads t ON t.id = m.thread_id WHERE m.id IN (SELECT value FROM json_each(?))`,
-      ).all(JSON.stringify(ids)) as RawListRow[]
-    ).map((r) => [r.id, toListRow(r)]),
+        `SELECT d.key AS docKey, ${ROW_SELECT} FROM search_docs d JOIN messages m ON m.id = d.head_id
+           LEFT JOIN threads t ON t.id = m.thread_id WHERE d.key IN (SELECT value FROM json_each(?))`,
+      ).all(JSON.stringify(keys)) as (RawListRow & { docKey: number })[]
+    ).map(({ docKey, ...r }) => [docKey, toListRow(r)]),
   );
-  return {
-    total,
-    rows: ids.map((id) => rows.get(id)).filter((r): r is ListRow => r !== undefined),
-    rankedNewest,
-  };
+  return { ...counts, rows: keys.map((k) => rows.get(k)).filter((r): r is ListRow => r !== undefined) };
 }
 
 /** The matching alone: how many list rows match, and which are on the page. */
 export function matchDocs(db: Db, plan: SearchPlan): SearchMatch {
-  if (!plan.match || plan.fromKey >= plan.toKey) return { total: 0, ids: [], rankedNewest: null };
-  // Open ends are left out: a rowid constraint FTS5 does not need slows its scan.
-  const conditions = ['search_fts MATCH ?'];
-  const params: unknown[] = [plan.match];
-  if (plan.fromKey > 0) {
-    conditions.push('rowid >= ?');
-    params.push(plan.fromKey);
-  }
-  if (plan.toKey < Number.MAX_SAFE_INTEGER) {
-    conditions.push('rowid < ?');
-    params.push(plan.toKey);
-  }
-  const where = conditions.join(' AND ');
-  const total = (
-    prepared(db, `SELECT count(*) AS n FROM search_fts WHERE ${where}`).get(...params) as { n: number }
-  ).n;
-  if (total === 0 || plan.limit === 0) return { total, ids: [], rankedNewest: null };
-  let keys: number[];
-  let rankedNewest: number | null = null;
-  if (plan.sort === 'relevance') {
-    let window = where;
-    const windowParams = [...params];
-    if (total > RELEVANCE_WINDOW) {
-      const oldest = prepared(
-        db,
-        `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT 1 OFFSET ?`,
-      )
-        .pluck()
-        .get(...params, RELEVANCE_WINDOW - 1) as number;
-      window = `${where} AND rowid >= ?`;
-      windowParams.push(oldest);
-      rankedNewest = RELEVANCE_WINDOW;
-    }
-    // bm25() itself, not the rank column: FTS5's ORDER BY rank ignores the rowid window.
-    keys = prepared(
-      db,
-      `SELECT rowid FROM search_fts WHERE ${window} ORDER BY bm25(search_fts, ${BM25_WEIGHTS}) LIMIT ? OFFSET ?`,
-    )
-      .pluck()
-      .all(...windowParams, plan.limit, plan.offset) as number[];
-  } else {
-    keys = prepared(db, `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`)
-      .pluck()
-      .all(...params, plan.limit, plan.offset) as number[];
-  }
-  if (keys.length === 0) return { total, ids: [], rankedNewest };
-  const list = JSON.stringify(keys);
+  const { keys, ...counts } = matchKeys(db, plan);
+  if (keys.length === 0) return { ...counts, ids: [] };
   const heads = new Map(
     (
       prepared(
         db,
         'SELECT key, head_id AS headId FROM search_docs WHERE key IN (SELECT value FROM json_each(?))',
-      ).all(list) as {
-        key: number;
-        headId: number;
-      }[]
+      ).all(JSON.stringify(keys)) as { key: number; headId: number }[]
     ).map((r) => [r.key, r.headId]),
   );
-  return {
-    total,
-    ids: keys.map((k) => heads.get(k)).filter((id): id is number => id !== undefined),
-    rankedNewest,
-  };
+  return { ...counts, ids: keys.map((k) => heads.get(k)).filter((id): id is number => id !== undefined) };
 }
 
-/** The body and attachment text of a list row's messages, head first, each distinct text once. */
-export function rowTexts(db: Db, headId: number): Pick<SearchText, 'body' | 'attachments'>[] {
-  const threadId = prepared(db, 'SELECT thread_id FROM messages WHERE id = ?').pluck().get(headId) as
-    | number
-    | null;
-  // Two plain lookups, each by an index: an OR of both would scan the messages table.
-  const sql = threadId
-    ? `SELECT x.body, x.attachments FROM messages m JOIN message_text x ON x.message_id = m.id
-       WHERE m.thread_id = ? ORDER BY m.id = ? DESC, m.id LIMIT 20`
-    : 'SELECT body, attachments FROM message_text WHERE message_id = ?';
-  const rows = (threadId ? prepared(db, sql).all(threadId, headId) : prepared(db, sql).all(headId)) as Pick<
-    SearchText,
-    'body' | 'attachments'
-  >[];
-  const seen = new Set<string>();
-  return rows.filter((r) => {
-    const key = `${r.body}\u0000${r.attachments}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
-    return true;
-  });
+/**
+ * A document key as FTS5 must be given it: an integer. better-sqlite3 binds a JS number as a
+ * REAL, and FTS5 ignores a rowid bound that is not an integer: it would read every match and
+ * leave the range to SQLite (a date filter or the relevance window then cost a full scan).
+ */
+const keyParam = (key: number) => BigInt(key);
+
+/**
+ * The page of `window` (the matches to rank, newest first: all of them, or the newest
+ * RELEVANCE_WINDOW) by relevance. With filters, bm25 is asked of the words alone over the same
+ * documents: the facets' weight is 0, so the order is the same, without counting each facet's
+ * documents in the whole index. bm25() itself, not the rank column: FTS5's ORDER BY rank
+ * ignores a rowid range.
+ */
+function rankKeys(db: Db, plan: SearchPlan, where: string, params: unknown[], window: number[]): number[] {
+  const order = `ORDER BY bm25(search_fts, ${BM25_WEIGHTS}) LIMIT ? OFFSET ?`;
+  const oldest = keyParam(window.at(-1)!);
+  if (plan.words === plan.match)
+    return prepared(db, `SELECT rowid FROM search_fts WHERE ${where} AND rowid >= ? ${order}`)
+      .pluck()
+      .all(...params, oldest, plan.limit, plan.offset) as number[];
+  // `+rowid`: the list is a filter, not a constraint FTS5 would be asked to look up key by key.
+  return prepared(
+    db,
+    `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid >= ? AND rowid <= ?
+       AND +rowid IN (SELECT value FROM json_each(?)) ${order}`,
+  )
+    .pluck()
+    .all(
+      plan.words,
+      oldest,
+      keyParam(window[0]!),
+      JSON.stringify(window),
+      plan.limit,
+      plan.offset,
+    ) as number[];
+}
+
+/** The document keys of the page, how many match (up to COUNT_LIMIT unless exact), the window. */
+function matchKeys(db: Db, plan: SearchPlan): Omit<SearchMatch, 'ids'> & { keys: number[] } {
+  const none = { total: 0, totalApproximate: false, keys: [], rankedNewest: null };
+  if (!plan.match || plan.fromKey >= plan.toKey) return none;
+  // Open ends are left out: FTS5 then needs no range at all.
+  const conditions = ['search_fts MATCH ?'];
+  const params: unknown[] = [plan.match];
+  if (plan.fromKey > 0) {
+    conditions.push('rowid >= ?');
+    params.push(keyParam(plan.fromKey));
+  }
+  if (plan.toKey < Number.MAX_SAFE_INTEGER) {
+    conditions.push('rowid < ?');
+    params.push(keyParam(plan.toKey));
+  }
+  const where = conditions.join(' AND ');
+  // One pass over the newest matches, in FTS5's own order, stopping one past the limit: how many
+  // match (if no more than that), the first pages, and the relevance window's oldest key.
+  const newest = prepared(db, `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ?`)
+    .pluck()
+    .all(...params, COUNT_LIMIT + 1) as number[];
+  const beyond = newest.length > COUNT_LIMIT;
+  const exact = !beyond || plan.exactCount || plan.offset + plan.limit > COUNT_LIMIT;
+  const total = !beyond
+    ? newest.length
+    : exact
+      ? (prepared(db, `SELECT count(*) FROM search_fts WHERE ${where}`)
+          .pluck()
+          .get(...params) as number)
+      : COUNT_LIMIT;
+  const counts = { total, totalApproximate: !exact };
+  if (total === 0 || plan.limit === 0) return { ...counts, keys: [], rankedNewest: null };
+  if (plan.sort === 'relevance' && plan.words) {
+    const ranked = newest.length > RELEVANCE_WINDOW ? newest.slice(0, RELEVANCE_WINDOW) : null;
+    return {
+      ...counts,
+      keys: rankKeys(db, plan, where, params, ranked ?? newest),
+      rankedNewest: ranked ? RELEVANCE_WINDOW : null,
+    };
+  }
+  const end = plan.offset + plan.limit;
+  const keys =
+    end <= newest.length || !beyond
+      ? newest.slice(plan.offset, end)
+      : (prepared(db, `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`)
+          .pluck()
+          .all(...params, plan.limit, plan.offset) as number[]);
+  return { ...counts, keys, rankedNewest: null };
+}
+
+/** Members of a thread read for its snippet after the head: receipts repeat the original. */
+const TEXTS_PER_ROW = 20;
+
+type RowText = Pick<SearchText, 'body' | 'attachments'>;
+
+/** The body and attachment text of these list rows' heads, in one statement. */
+export function headTexts(db: Db, headIds: readonly number[]): Map<number, RowText> {
+  if (headIds.length === 0) return new Map();
+  const rows = prepared(
+    db,
+    `SELECT message_id AS id, body, attachments FROM message_text
+       WHERE message_id IN (SELECT value FROM json_each(?))`,
+  ).all(JSON.stringify(headIds)) as ({ id: number } & RowText)[];
+  return new Map(rows.map(({ id, body, attachments }) => [id, { body, attachments }]));
+}
+
+/**
+ * The texts of the other messages of these list rows' threads (receipts, envelopes), first
+ * TEXTS_PER_ROW of each by id, each distinct text once: for the rows whose head's own text holds
+ * no match. One statement; members are picked by their ids first and only their texts read (a
+ * PEC sent to two hundred addresses has two hundred receipts, each repeating the original).
+ */
+export function memberTexts(db: Db, headIds: readonly number[]): Map<number, RowText[]> {
+  const out = new Map<number, RowText[]>();
+  if (headIds.length === 0) return out;
+  // CROSS JOIN keeps the page the outer loop.
+  const rows = prepared(
+    db,
+    `WITH members(head, id, n) AS (
+       SELECT h.id, m.id, row_number() OVER (PARTITION BY h.id ORDER BY m.id)
+         FROM json_each(?) p CROSS JOIN messages h ON h.id = p.value
+         JOIN messages m ON m.thread_id = h.thread_id AND m.id <> h.id)
+     SELECT s.head AS headId, x.body, x.attachments FROM members s JOIN message_text x ON x.message_id = s.id
+       WHERE s.n <= ${TEXTS_PER_ROW} ORDER BY s.head, s.n`,
+  ).all(JSON.stringify(headIds)) as ({ headId: number } & RowText)[];
+  for (const { headId, body, attachments } of rows) {
+    const list = out.get(headId) ?? [];
+    if (!list.some((t) => t.body === body && t.attachments === attachments)) list.push({ body, attachments });
+    out.set(headId, list);
+  }
+  return out;
 }

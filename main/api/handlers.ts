@@ -223,17 +223,21 @@ export function createHandlers(core: CoreServices): Handlers {
       const page = listView(db, view, offset, limit, scope, viewer);
       return offset === 0 ? { ...page, messageTotal: countViewMessages(db, view, scope, viewer) } : page;
     },
-    'search.query': async ({ text, sort, offset, limit, prefixLast, exactCount }) =>
-      runSearch(need(core.archive, 'archive').db, {
+    // Both only of the caller's mailboxes: a result or a suggested address of another mailbox
+    // would tell what it holds.
+    'search.query': async ({ text, sort, offset, limit, prefixLast, exactCount }, caller) =>
+      runSearch(
+        need(core.archive, 'archive').db,
+        { text, sort, offset, limit, prefixLast: prefixLast ?? false, exactCount: exactCount ?? false },
+        readScope(caller.principal.rights),
+      ),
+    'search.suggest': async ({ text, limit, kinds }, caller) => ({
+      suggestions: (await need(core.archive, 'archive').instant()).suggest(
         text,
-        sort,
-        offset,
         limit,
-        prefixLast: prefixLast ?? false,
-        exactCount: exactCount ?? false,
-      }),
-    'search.suggest': async ({ text, limit, kinds }) => ({
-      suggestions: (await need(core.archive, 'archive').instant()).suggest(text, limit, kinds),
+        kinds,
+        readScope(caller.principal.rights),
+      ),
     }),
     'search.stats': async () => {
       const archive = need(core.archive, 'archive');

@@ -8,6 +8,7 @@
 import { Index } from 'flexsearch';
 import type { Db } from '../../db/database.ts';
 import { listSavedSearches } from '../../db/saved-searches.ts';
+import type { Scope } from '../../db/scope.ts';
 import {
   type CorrespondentSource,
   correspondentsSince,
@@ -55,6 +56,11 @@ interface Entry {
   last: string;
   /** What was indexed, lower case and without accents: for words inside names and domains. */
   folded: string;
+  /**
+   * The mailboxes (account ids) it was seen in: suggested only to people who may read one of them
+   * (an address or a subject is content too). null for saved searches, which everyone shares.
+   */
+  accounts: number[] | null;
 }
 
 /** Lower case, accents off (perche finds Perché), as FlexSearch's Normalize encoder does. */
@@ -203,6 +209,7 @@ export class InstantIndex {
         weight: c.count,
         last: c.last,
         folded: '',
+        accounts: c.accounts,
       },
       `${c.name ?? ''} ${c.address}`,
     );
@@ -221,6 +228,7 @@ export class InstantIndex {
         weight: 1,
         last: s.last,
         folded: '',
+        accounts: s.accounts,
       },
       s.subject,
     );
@@ -234,8 +242,10 @@ export class InstantIndex {
    * Suggestions for what is being typed at the end of `text`. With an operator (from:, mailbox:…)
    * only that kind; otherwise saved searches, mailboxes, correspondents, then subjects.
    */
-  suggest(text: string, limit = 8, kinds?: readonly SuggestionKind[]): Suggestion[] {
+  suggest(text: string, limit = 8, kinds?: readonly SuggestionKind[], scope: Scope = 'all'): Suggestion[] {
     const { op, partial, start } = lastToken(text);
+    const visible = (e: Entry) =>
+      scope === 'all' || e.accounts === null || e.accounts.some((id) => scope.includes(id));
     const query = partial.trim();
     if (query.length < (op ? 1 : 2)) return [];
     const wanted =
@@ -250,7 +260,7 @@ export class InstantIndex {
       const ids = index.search(query, { limit: n * 4 }) as number[];
       const hits = ids
         .map((id) => entries[id]!)
-        .filter((e) => wanted.includes(e.kind))
+        .filter((e) => wanted.includes(e.kind) && visible(e))
         .sort(byUse)
         .slice(0, n);
       // Words start anywhere in names and domains ("entrate" in agenziaentrate.it), which a
@@ -260,7 +270,7 @@ export class InstantIndex {
         const have = new Set(hits);
         hits.push(
           ...entries
-            .filter((e) => wanted.includes(e.kind) && !have.has(e) && e.folded.includes(folded))
+            .filter((e) => wanted.includes(e.kind) && !have.has(e) && visible(e) && e.folded.includes(folded))
             .sort(byUse)
             .slice(0, n - hits.length),
         );
@@ -300,6 +310,8 @@ export class InstantIndex {
     if (known !== undefined) {
       const e = this.entries[known]!;
       e.weight += entry.weight;
+      if (e.accounts && entry.accounts)
+        for (const id of entry.accounts) if (!e.accounts.includes(id)) e.accounts.push(id);
       if (entry.last > e.last) e.last = entry.last;
       if (!e.detail && entry.detail) Object.assign(e, { label: entry.label, detail: entry.detail });
       return;
@@ -320,7 +332,15 @@ export class InstantIndex {
     };
     for (const s of listSavedSearches(db))
       add(
-        { kind: 'saved', label: s.name, detail: s.query, value: s.query, weight: 3, last: s.createdAt },
+        {
+          kind: 'saved',
+          label: s.name,
+          detail: s.query,
+          value: s.query,
+          weight: 3,
+          last: s.createdAt,
+          accounts: null,
+        },
         `${s.name} ${s.query}`,
       );
     for (const m of mailboxPlaces(db)) {
@@ -332,12 +352,21 @@ export class InstantIndex {
           value: m.email,
           weight: 2,
           last: '',
+          accounts: [m.id],
         },
         `${m.displayName ?? ''} ${m.email}`,
       );
       for (const f of m.folders)
         add(
-          { kind: 'folder', label: f.name, detail: m.email, value: f.path, weight: 1, last: '' },
+          {
+            kind: 'folder',
+            label: f.name,
+            detail: m.email,
+            value: f.path,
+            weight: 1,
+            last: '',
+            accounts: [m.id],
+          },
           `${f.name} ${f.path}`,
         );
     }

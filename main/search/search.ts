@@ -4,13 +4,15 @@
  * subjects and snippets are marked (highlight.ts).
  */
 import type { Db } from '../../db/database.ts';
+import type { Scope } from '../../db/scope.ts';
 import {
   accountIdsLike,
   dateKey,
   FACET_ALL,
   facet,
   folderIdsLike,
-  rowTexts,
+  headTexts,
+  memberTexts,
   type SearchPlan,
   searchDocs,
 } from '../../db/search.ts';
@@ -33,7 +35,10 @@ export interface SearchHit extends ListRow {
 }
 
 export interface SearchResult {
+  /** How many list rows match; with totalApproximate, more than this many (COUNT_LIMIT). */
   total: number;
+  /** Counting stopped at `total` ("più di 5.000"); exactCount asks for the whole count. */
+  totalApproximate: boolean;
   hits: SearchHit[];
   /** The filters understood in the text, for the UI's chips. */
   chips: FilterChip[];
@@ -48,18 +53,33 @@ export interface SearchRequest {
   limit: number;
   /** As typed in the search box: the last word is a prefix until a space follows it. */
   prefixLast?: boolean;
+  /** Count every match, however many (db/search.ts COUNT_LIMIT); else past it, approximately. */
+  exactCount?: boolean;
 }
 
 const quoteToken = (t: string) => `"${t}"`;
 const anyOf = (tokens: string[]) => `facets : (${tokens.map(quoteToken).join(' OR ')})`;
 
-/** The FTS5 plan of a parsed query; mailbox and folder names are looked up in the archive. */
-export function planSearch(db: Db, query: ParsedQuery, request: Omit<SearchRequest, 'text'>): SearchPlan {
+/**
+ * The FTS5 plan of a parsed query; mailbox and folder names are looked up in the archive. The
+ * caller's scope (the mailboxes they may read, db/scope.ts) is one more facet condition: a row of
+ * another mailbox is never counted, ranked or shown, and nobody with no mailbox finds anything.
+ */
+export function planSearch(
+  db: Db,
+  query: ParsedQuery,
+  request: Omit<SearchRequest, 'text'>,
+  scope: Scope = 'all',
+): SearchPlan {
   const f = query.filters;
   const parts: string[] = [];
   const words = toFtsMatch(query);
   if (words) parts.push(words);
   let impossible = false;
+  if (scope !== 'all') {
+    if (scope.length === 0) impossible = true;
+    else parts.push(anyOf(scope.map(facet.account)));
+  }
   if (f.kind) parts.push(anyOf(KIND_FILTERS[f.kind].map(facet.kind)));
   if (f.state) parts.push(`facets : ${quoteToken(facet.state(f.state))}`);
   if (f.hasAttachment) parts.push(`facets : ${quoteToken(facet.attachment)}`);
@@ -78,34 +98,56 @@ export function planSearch(db: Db, query: ParsedQuery, request: Omit<SearchReque
   if (parts.length === 0) parts.push(`facets : ${quoteToken(FACET_ALL)}`);
   return {
     match: impossible ? null : parts.join(' AND '),
+    words,
     fromKey: f.after ? dateKey(f.after) : 0,
     toKey: f.before ? dateKey(f.before) : Number.MAX_SAFE_INTEGER,
     sort: request.sort,
     offset: request.offset,
     limit: request.limit,
+    exactCount: request.exactCount ?? false,
   };
 }
 
-function marks(
-  db: Db,
-  row: ListRow,
-  terms: readonly Term[],
-): Pick<SearchHit, 'subjectHighlight' | 'snippet'> {
-  if (terms.length === 0) return { subjectHighlight: null, snippet: null };
-  let found: string | null = null;
-  for (const text of rowTexts(db, row.id)) {
-    found = snippet(text.body, terms) ?? snippet(text.attachments, terms);
-    if (found) break;
+/**
+ * The page's subjects and snippets marked. A snippet comes from the head's own text when it holds
+ * a match (almost always: a receipt repeats the original it certifies); the other messages of a
+ * thread are read only for the rows where it does not. Two statements for the whole page.
+ */
+function marked(db: Db, rows: ListRow[], terms: readonly Term[]): SearchHit[] {
+  if (terms.length === 0) return rows.map((row) => ({ ...row, subjectHighlight: null, snippet: null }));
+  const of = (text: { body: string; attachments: string } | undefined) =>
+    text ? (snippet(text.body, terms) ?? snippet(text.attachments, terms)) : null;
+  const own = headTexts(
+    db,
+    rows.map((r) => r.id),
+  );
+  const snippets = new Map(rows.map((r) => [r.id, of(own.get(r.id))]));
+  const rest = rows.filter((r) => r.threadId !== null && snippets.get(r.id) === null).map((r) => r.id);
+  for (const [headId, texts] of memberTexts(db, rest)) {
+    const head = own.get(headId);
+    for (const text of texts) {
+      if (head && text.body === head.body && text.attachments === head.attachments) continue;
+      const found = of(text);
+      if (found) {
+        snippets.set(headId, found);
+        break;
+      }
+    }
   }
-  return { subjectHighlight: highlight(row.subject, terms), snippet: found };
+  return rows.map((row) => ({
+    ...row,
+    subjectHighlight: highlight(row.subject, terms),
+    snippet: snippets.get(row.id) ?? null,
+  }));
 }
 
-export function runSearch(db: Db, request: SearchRequest): SearchResult {
+export function runSearch(db: Db, request: SearchRequest, scope: Scope = 'all'): SearchResult {
   const query = parseQuery(request.text, { prefixLast: request.prefixLast ?? false });
-  const page = searchDocs(db, planSearch(db, query, request));
+  const page = searchDocs(db, planSearch(db, query, request, scope));
   return {
     total: page.total,
-    hits: page.rows.map((row) => ({ ...row, ...marks(db, row, query.terms) })),
+    totalApproximate: page.totalApproximate,
+    hits: marked(db, page.rows, query.terms),
     chips: query.chips,
     rankedNewest: page.rankedNewest,
   };

@@ -118,9 +118,16 @@ interface Msg {
   threadId: number | null;
 }
 
+/** The words a corpus of this seed is made of, without making it (the surnames come first). */
+export function corpusWords(seed = 42): CorpusWords {
+  return { common: COMMON, surnames: surnames(seededRandom(seed), SURNAMES), cities: CITIES };
+}
+
+const SURNAMES = 5_000;
+
 export function generateCorpus(db: Db, n: number, seed = 42): { words: CorpusWords; figures: CorpusFigures } {
   const r = seededRandom(seed);
-  const names = surnames(r, 5_000);
+  const names = surnames(r, SURNAMES);
   const word = zipf(COMMON, r, 0.9);
   const surname = zipf(names, r, 0.8);
   const pick = <T>(list: T[]) => list[Math.floor(r() * list.length)]!;

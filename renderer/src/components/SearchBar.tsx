@@ -6,6 +6,7 @@
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Suggestion } from '../../../main/api/contract.ts';
+import { formatNumber } from '../format.ts';
 import { useAppStore } from '../store/app-store.ts';
 import { useMailStore } from '../store/mail-store.ts';
 import { SearchHelp } from './SearchHelp.tsx';
@@ -32,6 +33,7 @@ export function SearchBar() {
   const sort = useMailStore((s) => s.sort);
   const setSort = useMailStore((s) => s.setSort);
   const total = useMailStore((s) => s.total);
+  const totalApproximate = useMailStore((s) => s.totalApproximate);
   const rankedNewest = useMailStore((s) => s.rankedNewest);
   const saveSearch = useMailStore((s) => s.saveSearch);
   const [draft, setDraft] = useState(text);
@@ -182,7 +184,11 @@ export function SearchBar() {
       {help && <SearchHelp id={helpId} anchor={bar} onClose={closeHelp} />}
       {text.trim() && (
         <div className="search-tools" data-testid="search-tools">
-          <span className="muted">{t('search.results', { count: total })}</span>
+          <span className="muted" data-testid="search-count">
+            {totalApproximate
+              ? t('search.resultsMore', { formatted: formatNumber(total) })
+              : t('search.results', { count: total, formatted: formatNumber(total) })}
+          </span>
           {chips.map((c) => (
             <span key={c.source} className="chip filter-chip">
               {t(`search.filter.${c.filter}`)}

@@ -36,6 +36,11 @@ interface MailState {
   smart: ViewCount[];
   mailboxes: MailboxEntry[];
   total: number;
+  /**
+   * A search's count stopped at `total` ("più di 5.000"): the exact one is asked for with the
+   * list's last page, when the person scrolls that far.
+   */
+  totalApproximate: boolean;
   /** The messages the view's rows hold (receipts included), for "22 messaggi in 20 conversazioni". */
   messageTotal: number | null;
   pages: Map<number, Row[]>;
@@ -75,6 +80,7 @@ export const useMailStore = create<MailState>((set, get) => ({
   smart: [],
   mailboxes: [],
   total: 0,
+  totalApproximate: false,
   messageTotal: null,
   pages: new Map(),
   generation: 0,
@@ -108,6 +114,7 @@ export const useMailStore = create<MailState>((set, get) => ({
       open: null,
       pages: new Map(),
       total: 0,
+      totalApproximate: false,
       messageTotal: null,
     });
     set((s) => ({ generation: s.generation + 1 }));
@@ -122,6 +129,7 @@ export const useMailStore = create<MailState>((set, get) => ({
       selectedIndex: null,
       pages: new Map(),
       total: 0,
+      totalApproximate: false,
       messageTotal: null,
       generation: s.generation + 1,
     }));
@@ -133,6 +141,7 @@ export const useMailStore = create<MailState>((set, get) => ({
       selectedIndex: null,
       pages: new Map(),
       total: 0,
+      totalApproximate: false,
       messageTotal: null,
       generation: s.generation + 1,
     }));
@@ -155,7 +164,7 @@ export const useMailStore = create<MailState>((set, get) => ({
     if (saved.ok) set({ saved: saved.value });
   },
   async ensurePage(page) {
-    const { bridge, view, pages, generation, text, sort, typing } = get();
+    const { bridge, view, pages, generation, text, sort, typing, total, totalApproximate } = get();
     const key = `${generation}:${page}`;
     if (!bridge || pages.has(page) || loading.has(key)) return;
     loading.add(key);
@@ -169,12 +178,21 @@ export const useMailStore = create<MailState>((set, get) => ({
               offset: page * PAGE_SIZE,
               limit: PAGE_SIZE,
               prefixLast: typing,
+              // The list ends where counting stopped: its last page asks how many there are.
+              exactCount: totalApproximate && (page + 1) * PAGE_SIZE >= total,
             })
             .then((r) => {
               if (r.ok && get().generation === generation)
                 set({ chips: r.value.chips, rankedNewest: r.value.rankedNewest });
               return r.ok
-                ? { ok: true as const, value: { total: r.value.total, rows: r.value.hits as Row[] } }
+                ? {
+                    ok: true as const,
+                    value: {
+                      total: r.value.total,
+                      totalApproximate: r.value.totalApproximate,
+                      rows: r.value.hits as Row[],
+                    },
+                  }
                 : r;
             })
         : await bridge.call('messages.list', { view, offset: page * PAGE_SIZE, limit: PAGE_SIZE });
@@ -186,6 +204,7 @@ export const useMailStore = create<MailState>((set, get) => ({
         return {
           pages: next,
           total: result.value.total,
+          totalApproximate: 'totalApproximate' in result.value && result.value.totalApproximate,
           ...(page === 0 ? { messageTotal: messageTotal ?? null } : {}),
         };
       });

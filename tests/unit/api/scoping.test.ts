@@ -133,6 +133,40 @@ describe('a person sees only the mailboxes they have a right on', () => {
     );
   });
 
+  it('search: hits and counts of their mailboxes only; nobody without a mailbox finds anything', async () => {
+    const query = (text: string) => ({ text, sort: 'date' as const, offset: 0, limit: 50 });
+    const owner = await ok('owner', 'search.query', query('betaonly'));
+    expect(owner.total).toBeGreaterThan(0);
+    const reader = await ok('reader', 'search.query', query('betaonly'));
+    expect(reader).toMatchObject({ total: 0, hits: [] });
+    // A filter naming the other mailbox does not open it either.
+    expect((await ok('reader', 'search.query', query(`mailbox:${world.b.email} verbale`))).total).toBe(0);
+    const mine = await ok('reader', 'search.query', query('alfaonly'));
+    expect(subjects(mine.hits)).toEqual(['Parcella alfaonly']);
+    // The shared thread is found through A's side, as the reader's lists show it.
+    expect((await ok('reader', 'search.query', query('Contratto'))).total).toBe(1);
+    for (const text of ['alfaonly', 'Contratto', 'betaonly'])
+      expect((await ok('ungranted', 'search.query', query(text))).total).toBe(0);
+  });
+
+  it('suggestions: addresses, subjects, mailboxes and folders of their mailboxes only', async () => {
+    const suggested = async (who: RoleUnderTest, text: string, kind?: 'mailbox') =>
+      (
+        await ok(who, 'search.suggest', { text, limit: 20, ...(kind ? { kinds: [kind] } : {}) })
+      ).suggestions.map((s) => s.label);
+    expect(await suggested('owner', 'fornitore')).toContain('fornitore@example.test');
+    expect(await suggested('reader', 'fornitore')).toEqual([]);
+    expect(await suggested('owner', 'Verbale')).toContain('Verbale betaonly');
+    expect(await suggested('reader', 'Verbale')).toEqual([]);
+    expect(await suggested('reader', 'cliente')).toContain('cliente@example.test');
+    // B's address is a correspondent of A (A's PEC went to it), B the mailbox is not A's.
+    expect(await suggested('owner', 'amministrazione', 'mailbox')).toContain(world.b.email);
+    expect(await suggested('reader', 'amministrazione', 'mailbox')).toEqual([]);
+    expect(await suggested('reader', 'studio.rossi', 'mailbox')).toContain(world.a.email);
+    expect(await suggested('ungranted', 'cliente')).toEqual([]);
+    expect(await suggested('ungranted', 'studio.rossi')).toEqual([]);
+  });
+
   it('events: sync of their mailboxes only, changed threads they may read, no counts of others', () => {
     const events = (who: RoleUnderTest) =>
       registry.filterEvents(() => ({ transport: 'http', session: world.tokens[who], origin: 'test' }));

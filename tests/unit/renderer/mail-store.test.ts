@@ -76,4 +76,43 @@ describe('mail store', () => {
     expect(useMailStore.getState().selectedIndex).toBe(TOTAL - 1);
     await vi.waitFor(() => expect(useMailStore.getState().open?.id).toBe(TOTAL));
   });
+
+  it('a search counted up to a limit asks for the exact count with the last page of its list', async () => {
+    const asked: { offset: number; exactCount?: boolean }[] = [];
+    const bridge: PecDeskBridge = {
+      call: vi.fn(async (method: string, args: unknown): Promise<ApiResponse<unknown>> => {
+        if (method !== 'search.query')
+          return { ok: true, value: { smart: [], mailboxes: [], rows: [], total: 0 } };
+        const { offset, limit, exactCount } = args as { offset: number; limit: number; exactCount?: boolean };
+        asked.push({ offset, exactCount });
+        // 10,000 match; counting stops at 1,000 unless asked.
+        const exact = exactCount === true;
+        return {
+          ok: true,
+          value: {
+            total: exact ? 10_000 : 1_000,
+            totalApproximate: !exact,
+            hits: Array.from({ length: limit }, (_, i) => row(offset + i + 1)),
+            chips: [],
+            rankedNewest: null,
+          },
+        };
+      }) as PecDeskBridge['call'],
+      on: () => () => {},
+      setSession: () => {},
+    };
+    useMailStore.getState().attach(bridge);
+    await useMailStore.getState().setText('fattura');
+    expect(useMailStore.getState()).toMatchObject({ total: 1_000, totalApproximate: true });
+    await useMailStore.getState().ensurePage(1);
+    expect(useMailStore.getState().totalApproximate).toBe(true);
+    // The list ends at 1,000 rows: its last page is the one that asks.
+    await useMailStore.getState().ensurePage(1_000 / PAGE_SIZE - 1);
+    expect(useMailStore.getState()).toMatchObject({ total: 10_000, totalApproximate: false });
+    expect(asked.map((a) => a.exactCount)).toEqual([false, false, true]);
+    // A new search starts counted again.
+    await useMailStore.getState().setText('diffida');
+    expect(useMailStore.getState().totalApproximate).toBe(true);
+    expect(asked.at(-1)).toEqual({ offset: 0, exactCount: false });
+  });
 });

@@ -70,4 +70,15 @@ describe('SearchBar', () => {
     expect(screen.queryByRole('dialog')).toBeNull();
     expect(document.activeElement).toBe(help);
   });
+
+  it('says how many results, "più di" when counting stopped', async () => {
+    slowSuggestions();
+    useMailStore.setState({ text: 'fattura', total: 5_000, totalApproximate: true });
+    const { unmount } = render(<SearchBar />);
+    expect(screen.getByTestId('search-count').textContent).toBe('più di 5.000 risultati');
+    unmount();
+    useMailStore.setState({ total: 1_234, totalApproximate: false });
+    render(<SearchBar />);
+    expect(screen.getByTestId('search-count').textContent).toBe('1.234 risultati');
+  });
 });

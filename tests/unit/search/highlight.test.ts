@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { highlight, snippet } from '../../../main/search/highlight.ts';
+import { fold, foldSlow, highlight, snippet } from '../../../main/search/highlight.ts';
 import { parseQuery } from '../../../main/search/query.ts';
 
 const terms = (q: string) => parseQuery(q).terms;
@@ -29,5 +29,18 @@ describe('marks of matches', () => {
     expect(snippet(long, terms('assente'))).toBeNull();
     // A word inside another word is not a match (FTS5 matches whole tokens).
     expect(snippet('ricapannone', terms('capannone'))).toBeNull();
+  });
+
+  it('the fast folding folds every character as the definition does (NFD, marks off, lower case)', () => {
+    const differ: string[] = [];
+    for (let c = 0; c <= 0xffff; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCharCode(c);
+      // Alone, after ASCII, followed by a combining mark, inside accented text.
+      for (const s of [ch, `a${ch}`, `${ch}\u0301`, `É${ch}z`])
+        if (fold(s) !== foldSlow(s)) differ.push(c.toString(16));
+    }
+    expect(differ).toEqual([]);
+    expect(fold('Perché PIÙ Città ’24 € Œuvre İstanbul')).toBe('perche piu citta ’24 € œuvre istanbul');
   });
 });
