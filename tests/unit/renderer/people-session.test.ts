@@ -151,6 +151,22 @@ describe('when the core asks who is there', () => {
     expect(bridge.session()).toBe(OTHER);
   });
 
+  it('a wrong code when turning on two-step verification is not a session that ended; "sign in first" is', async () => {
+    const { inner } = innerBridge((method) =>
+      method === 'auth.totpConfirm'
+        ? { ok: false, error: { code: 'unauthenticated', message: 'the code does not match' } }
+        : { ok: false, error: { code: 'unauthenticated', message: 'auth.enableLogins: sign in first' } },
+    );
+    const bridge = withSessions(inner, new MemoryStorage());
+    bridge.setSession(TOKEN);
+    const reasons: string[] = [];
+    bridge.onSignInNeeded((r) => reasons.push(r));
+    await bridge.call('auth.totpConfirm', { secret: 'S', code: '000000' });
+    expect(reasons).toEqual([]);
+    await bridge.call('auth.enableLogins', { password: 'x' });
+    expect(reasons).toEqual(['ended']);
+  });
+
   it('other refusals say nothing of the session', async () => {
     const { inner } = innerBridge(() => ({ ok: false, error: { code: 'forbidden', message: 'no' } }));
     const bridge = withSessions(inner, new MemoryStorage());

@@ -3,7 +3,7 @@
  * words; filters by person, action, days (Italian dates, Italian time) and mailbox; pages; export
  * as CSV or as JSON with the hash chain; and the chain's check, said plainly.
  */
-import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { type FormEvent, useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntryView, PublicUser } from '../../../../main/api/people-contract.ts';
 import { formatDateTime, formatNumber } from '../../format.ts';
@@ -60,6 +60,8 @@ export function AuditPanel({ onClose }: { onClose: () => void }) {
   const [page, setPage] = useState<{ total: number; entries: AuditEntryView[] } | null>(null);
   const [verdict, setVerdict] = useState<Verdict | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
+  // Labels point at their fields: a select's name is then its label alone, not its options too.
+  const id = useId();
 
   const load = useCallback(async () => {
     if (!bridge) return;
@@ -141,9 +143,13 @@ export function AuditPanel({ onClose }: { onClose: () => void }) {
           </p>
         ))}
       <form className="audit-filters" onSubmit={apply}>
-        <label>
-          {t('audit.filters.who')}
-          <select value={draft.user} onChange={(e) => setDraft({ ...draft, user: e.target.value })}>
+        <div className="filter-field">
+          <label htmlFor={`${id}-who`}>{t('audit.filters.who')}</label>
+          <select
+            id={`${id}-who`}
+            value={draft.user}
+            onChange={(e) => setDraft({ ...draft, user: e.target.value })}
+          >
             <option value="">{t('audit.filters.everyone')}</option>
             {users.map((u) => (
               <option key={u.id} value={u.name}>
@@ -151,10 +157,14 @@ export function AuditPanel({ onClose }: { onClose: () => void }) {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          {t('audit.filters.action')}
-          <select value={draft.action} onChange={(e) => setDraft({ ...draft, action: e.target.value })}>
+        </div>
+        <div className="filter-field">
+          <label htmlFor={`${id}-action`}>{t('audit.filters.action')}</label>
+          <select
+            id={`${id}-action`}
+            value={draft.action}
+            onChange={(e) => setDraft({ ...draft, action: e.target.value })}
+          >
             <option value="">{t('audit.filters.anyAction')}</option>
             {ACTIONS.map((a) => (
               <option key={a} value={a}>
@@ -162,28 +172,34 @@ export function AuditPanel({ onClose }: { onClose: () => void }) {
               </option>
             ))}
           </select>
-        </label>
-        <label>
-          {t('audit.filters.since')}
+        </div>
+        <div className="filter-field">
+          <label htmlFor={`${id}-since`}>{t('audit.filters.since')}</label>
           <input
+            id={`${id}-since`}
             placeholder={t('audit.filters.datePlaceholder')}
             inputMode="numeric"
             value={draft.since}
             onChange={(e) => setDraft({ ...draft, since: e.target.value })}
           />
-        </label>
-        <label>
-          {t('audit.filters.until')}
+        </div>
+        <div className="filter-field">
+          <label htmlFor={`${id}-until`}>{t('audit.filters.until')}</label>
           <input
+            id={`${id}-until`}
             placeholder={t('audit.filters.datePlaceholder')}
             inputMode="numeric"
             value={draft.until}
             onChange={(e) => setDraft({ ...draft, until: e.target.value })}
           />
-        </label>
-        <label>
-          {t('audit.filters.mailbox')}
-          <select value={draft.mailbox} onChange={(e) => setDraft({ ...draft, mailbox: e.target.value })}>
+        </div>
+        <div className="filter-field">
+          <label htmlFor={`${id}-mailbox`}>{t('audit.filters.mailbox')}</label>
+          <select
+            id={`${id}-mailbox`}
+            value={draft.mailbox}
+            onChange={(e) => setDraft({ ...draft, mailbox: e.target.value })}
+          >
             <option value="">{t('audit.filters.anyMailbox')}</option>
             {accounts.map((a) => (
               <option key={a.id} value={a.email}>
@@ -191,7 +207,7 @@ export function AuditPanel({ onClose }: { onClose: () => void }) {
               </option>
             ))}
           </select>
-        </label>
+        </div>
         <div className="form-actions">
           <button type="submit" className="primary">
             {t('audit.filters.apply')}

@@ -3,6 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../../main/api/contract.ts';
 import { formatDateTime } from '../../format.ts';
 import { useAppStore } from '../../store/app-store.ts';
+import { can } from '../people/rights.ts';
+import { useSessionStore } from '../people/session-store.ts';
 import { draftFrom } from './compose-model.ts';
 import { useSendStore } from './send-store.ts';
 
@@ -17,7 +19,10 @@ export function ReplyButtons({ message }: { message: MessageView }) {
   const accounts = useAppStore((s) => s.accounts);
   const openCompose = useSendStore((s) => s.openCompose);
   const [problem, setProblem] = useState<string | null>(null);
+  // Replying and forwarding send: hidden from whoever may send from no mailbox (the core refuses too).
+  const sends = useSessionStore((s) => can(s.rights, 'send'));
   const kind = message.inspect.kind;
+  if (!sends) return null;
   // Receipts are the provider's: there is nobody to answer.
   if (kind !== 'ordinary' && kind !== 'posta-certificata' && kind !== 'errore') return null;
   const fallbackFrom = accounts[0]?.email ?? '';

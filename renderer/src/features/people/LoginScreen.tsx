@@ -39,9 +39,15 @@ export function LoginScreen() {
   const login = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
+      // The answer to this attempt replaces the last one's words.
+      setProblem(null);
       if (!name.trim() || !password) return setProblem(t('login.errors.missing'));
       const r = await bridge!.call('auth.login', { name: name.trim(), password });
-      if (!r.ok) return setProblem(loginErrorText(t, r.error));
+      if (!r.ok) {
+        // A refused password is typed again, not left in the field.
+        setPassword('');
+        return setProblem(loginErrorText(t, r.error));
+      }
       setProblem(null);
       setPassword('');
       if (r.value.pendingTotp) return setStep({ kind: 'totp', token: r.value.token });

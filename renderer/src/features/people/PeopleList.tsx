@@ -14,6 +14,7 @@ import { useSessionStore } from './session-store.ts';
 export function PeopleList({ users, onChanged }: { users: PublicUser[]; onChanged: () => Promise<void> }) {
   const { t } = useTranslation();
   const [adding, setAdding] = useState(false);
+  const mode = useSessionStore((s) => s.mode);
   return (
     <section className="card people-list" aria-labelledby="people-list-title">
       <h3 id="people-list-title">{t('people.list.title')}</h3>
@@ -36,6 +37,7 @@ export function PeopleList({ users, onChanged }: { users: PublicUser[]; onChange
           ))}
         </tbody>
       </table>
+      {mode === 'single' && <p className="hint">{t('people.list.soloHint')}</p>}
       {adding ? (
         <AddPerson onDone={() => setAdding(false)} onChanged={onChanged} />
       ) : (

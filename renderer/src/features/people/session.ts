@@ -32,6 +32,18 @@ const SIGN_IN_METHODS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Calls of a signed-in person whose own refusal is 'unauthenticated' too (a wrong code, a wrong
+ * password): only the registry's "sign in first" says the session is gone.
+ */
+const OWN_REFUSALS: ReadonlySet<string> = new Set(['auth.totpConfirm', 'auth.enableLogins']);
+
+/** Whether a refused call says nobody (valid) is signed in, rather than a wrong code or password. */
+export function sessionRefused(method: string, error: { code: string; message: string }): boolean {
+  if (error.code !== 'unauthenticated' || SIGN_IN_METHODS.has(method)) return false;
+  return !OWN_REFUSALS.has(method) || /sign in first/.test(error.message);
+}
+
+/**
  * Why the core asked who is there: 'needed' when the call carried no session (logins are on and
  * nobody signed in yet), 'ended' when the session it carried is no longer valid.
  */
@@ -80,7 +92,7 @@ export function withSessions(inner: PecDeskBridge, storage: Storage | null): Ses
     async call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResponse<ApiResults[M]>> {
       const carried = token;
       const response = await inner.call(method, args);
-      if (!response.ok && response.error.code === 'unauthenticated' && !SIGN_IN_METHODS.has(method)) {
+      if (!response.ok && sessionRefused(method, response.error)) {
         if (token === carried) {
           // A token the core no longer accepts is of no use: forget it, so a reload asks again.
           if (carried) keep(null);
