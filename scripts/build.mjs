@@ -12,7 +12,17 @@ import { NODE_TARGETS, stampPath, TRACKED_FILES } from './node-targets.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const external = ['electron', 'better-sqlite3', 'keytar', '@napi-rs/keyring', 'bufferutil', 'utf-8-validate'];
+// pdfkit reads its own data files (the sRGB profile of PDF/A) beside its module: it stays a
+// package of node_modules rather than part of a bundle.
+const external = [
+  'electron',
+  'better-sqlite3',
+  'keytar',
+  '@napi-rs/keyring',
+  'bufferutil',
+  'utf-8-validate',
+  'pdfkit',
+];
 const banner = {
   // Bundled CommonJS dependencies still call require(); give ESM bundles one.
   js: "import { createRequire as __pecdeskRequire } from 'node:module'; const require = __pecdeskRequire(import.meta.url);",

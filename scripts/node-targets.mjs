@@ -13,11 +13,13 @@ const WORKERS = [
 /**
  * The bundles read the migrations and the PEC trust list beside themselves (db/database.ts,
  * main/pec/trust-store.ts). The server runs from a checkout only, where both fall back to the
- * sources (db/migrations, resources/trust): nothing to copy, nothing to go stale.
+ * sources (db/migrations, resources/trust, resources/fonts): nothing to copy, nothing to go stale.
  */
 const BESIDE = [
   { from: 'db/migrations', to: 'migrations' },
   { from: 'resources/trust', to: 'trust' },
+  // The fonts proof bundles embed in their PDF (main/proof/pdf.ts fontsFolder).
+  { from: 'resources/fonts', to: 'fonts' },
 ];
 
 const target = (dir, main, extra = {}) => ({

@@ -9,6 +9,13 @@ import { Sidebar } from './components/Sidebar.tsx';
 import { Splitter } from './components/Splitter.tsx';
 import { SyncStatusLine } from './components/SyncStatusLine.tsx';
 import { AuditPanel } from './features/audit/AuditPanel.tsx';
+import { CampaignsPanel } from './features/campaigns/CampaignsPanel.tsx';
+import { ComposePanel } from './features/compose/ComposePanel.tsx';
+import { useLiveThread } from './features/compose/live-thread.ts';
+import { SendToolbar } from './features/compose/SendToolbar.tsx';
+import { useSendStore } from './features/compose/send-store.ts';
+import { QuotaAlerts } from './features/keep/QuotaAlerts.tsx';
+import { OutboxPanel, openInReader } from './features/outbox/OutboxPanel.tsx';
 import { FirstStart, settleFirstStart } from './features/people/FirstStart.tsx';
 import { LoginScreen } from './features/people/LoginScreen.tsx';
 import { MyAccess } from './features/people/MyAccess.tsx';
@@ -61,9 +68,25 @@ export function App() {
     await useMailStore.getState().setView({ kind: 'smart', view: 'all' });
   };
   const [screen, setScreen] = useState<Screen>('mail');
-  useListKeys(screen === 'mail');
-  const welcome = screen === 'mail' && info?.empty && !info.demo;
-  const threePanes = screen === 'mail' && !welcome;
+  // Compose, the outbox and mass sending take the place of the list and the reader.
+  const sendScreen = useSendStore((s) => s.screen);
+  useLiveThread(bridge);
+  useEffect(
+    // Choosing a view or opening a message goes back to the mail.
+    () =>
+      useMailStore.subscribe((s, prev) => {
+        if (s.view !== prev.view || s.openId !== prev.openId || s.text !== prev.text)
+          useSendStore.getState().close();
+      }),
+    [],
+  );
+  const show = (next: Screen) => {
+    useSendStore.getState().close();
+    setScreen(next);
+  };
+  useListKeys(screen === 'mail' && !sendScreen);
+  const welcome = screen === 'mail' && !sendScreen && info?.empty && !info.demo;
+  const threePanes = screen === 'mail' && !sendScreen && !welcome;
   // The work screens (issue 14: agenda, approvals, rules, reports) take the list's and reader's place.
   const workPage = useWorkStore((s) => s.page);
   const mailPanes = threePanes && !workPage;
@@ -90,6 +113,7 @@ export function App() {
           <span className="brand-name">{t('app.name')}</span>
           <span className="muted">{t('app.tagline')}</span>
         </div>
+        {bridge && gate !== 'login' && <SendToolbar onOpen={() => setScreen('mail')} />}
         <div className="topbar-right">
           {info && <span className="muted version">v{info.version}</span>}
           <label>
@@ -124,6 +148,7 @@ export function App() {
           {t('app.disconnected')}
         </p>
       )}
+      {bridge && <QuotaAlerts onOpen={() => show('accounts')} />}
       {!bridge ? (
         <p className="banner banner-warn">{t('app.noToken')}</p>
       ) : gate === 'login' ? (
@@ -132,11 +157,11 @@ export function App() {
         <div className={mailPanes ? 'panes panes-three' : 'panes panes-two'} style={widths}>
           <Sidebar
             id="pane-sidebar"
-            onAccounts={() => setScreen('accounts')}
-            onInspect={() => setScreen('inspect')}
-            onPeople={() => setScreen('people')}
-            onAudit={() => setScreen('audit')}
-            onMe={() => setScreen('me')}
+            onAccounts={() => show('accounts')}
+            onInspect={() => show('inspect')}
+            onPeople={() => show('people')}
+            onAudit={() => show('audit')}
+            onMe={() => show('me')}
           />
           <Splitter
             label={t('layout.resizeSidebar')}
@@ -202,6 +227,13 @@ export function App() {
                 <Reader />
               </main>
             </>
+          )}
+          {screen === 'mail' && sendScreen && (
+            <main className="wide-pane">
+              {sendScreen === 'compose' && <ComposePanel />}
+              {sendScreen === 'outbox' && <OutboxPanel onOpenMessage={openInReader} />}
+              {sendScreen === 'campaigns' && <CampaignsPanel onOpenMessage={openInReader} />}
+            </main>
           )}
           {screen === 'accounts' && (
             <main className="wide-pane">

@@ -2,6 +2,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { MessageView } from '../../../main/api/contract.ts';
 import { MessageViews } from '../features/audit/MessageViews.tsx';
+import { ReplyButtons } from '../features/compose/ReplyButtons.tsx';
+import { ProofButton } from '../features/keep/ProofButton.tsx';
 import { WorkPanel } from '../features/work/WorkPanel.tsx';
 import { folderName } from '../folder-name.ts';
 import { useMailStore } from '../store/mail-store.ts';
@@ -63,6 +65,7 @@ export function Reader() {
   return (
     <div className="reader" data-testid="reader">
       <div className="reader-actions" role="toolbar" aria-label={t('reader.actions')}>
+        {!showing && <ReplyButtons message={open} />}
         {/* Read and unread belong to what arrived, in a folder of a mailbox. */}
         {!showing && open.thread?.direction !== 'sent' && open.locations.length > 0 && (
           <button type="button" onClick={() => void toggleSeen()} data-testid="toggle-seen">
@@ -72,6 +75,7 @@ export function Reader() {
         <button type="button" onClick={() => void saveEml()} data-testid="save-eml">
           {t('reader.saveEml')}
         </button>
+        <ProofButton messageId={current.id} onError={setProblem} />
       </div>
       {problem && (
         <p className="banner banner-danger" role="alert">

@@ -260,12 +260,31 @@ describe('what a reader does not see', () => {
     lastError: 'no password',
     lastSyncAt: null,
     writeSeen: true,
-  } as unknown as PublicAccount;
+    quota: null,
+    smtpHost: 'smtps.pec.aruba.it',
+    smtpPort: 465,
+    smtpSecurity: 'tls',
+    sendLimits: { maxRecipients: 500, maxTotalBytes: 100 * 1024 * 1024, perMinute: 30 },
+    sendLimitsSet: { perMinute: null, maxRecipients: null, maxTotalBytes: null },
+  } satisfies PublicAccount;
 
   function mailboxes(rights: CallerRights) {
     const { b } = scriptedBridge({
       'accounts.list': ok([account]),
       'accounts.presets': ok([]),
+      // The emptying panel an administrator gets (issue 15).
+      'emptying.getPolicy': ok({
+        email: account.email,
+        enabled: false,
+        mode: 'older-than',
+        olderThanDays: 365,
+        untilPercent: null,
+        folder: null,
+        action: 'delete',
+        moveTo: null,
+        includeUnhandled: false,
+      }),
+      'emptying.runs': ok([]),
     });
     useAppStore.setState({ bridge: b, accounts: [account] });
     useSessionStore.setState({ status: 'ready', mode: 'logins', rights });
@@ -284,7 +303,11 @@ describe('what a reader does not see', () => {
   it('an administrator sees them all', async () => {
     mailboxes(ALL);
     await screen.findByTestId('account');
-    expect(screen.getByRole('checkbox')).toBeTruthy();
+    expect(
+      screen.getByRole('checkbox', {
+        name: 'Quando apro un messaggio, lo segno come letto anche sul server della casella',
+      }),
+    ).toBeTruthy();
     expect(screen.getByLabelText('Password della casella')).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Prova connessione' })).toBeTruthy();
   });

@@ -76,6 +76,15 @@ export const ACTIONS = [
   'message.approve',
   'message.reject',
   'account.approval',
+  // Issue 15: keeping records.
+  'proof.export',
+  'package.build',
+  'mailbox.export',
+  'mailbox.import',
+  'emptying.policy',
+  'mailbox.empty',
+  'message.server-delete',
+  'message.server-move',
 ] as const;
 
 /** i18next reads dots as nesting: 'message.open' → 'message_open'. */
