@@ -31,6 +31,8 @@ RUN mkdir -p /data && chown node:node /data && chmod 700 /data
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The pecdesk command: without the sources beside it, it runs the bundle dist/cli/main.mjs.
+COPY --from=build /app/bin ./bin
 USER node
 VOLUME /data
 EXPOSE 4443
@@ -40,5 +42,5 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["nod
 # Any pecdesk command runs in the image (docker compose run --rm pecdesk user add ...); the server
 # is the default one, on every address of the container (personal logins must be on first: README).
 # Plain log lines (NAS log viewers show them as they are); add --log-json for a log collector.
-ENTRYPOINT ["node", "/app/dist/cli/main.mjs"]
+ENTRYPOINT ["node", "/app/bin/pecdesk.mjs"]
 CMD ["server", "--archive", "/data", "--listen", "0.0.0.0:4443"]
