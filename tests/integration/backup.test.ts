@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
@@ -213,5 +213,21 @@ describe('pecdesk backup and restore', () => {
     expect(restore.stderr).toContain(name);
     expect(restore.stderr).toContain('left empty');
     expect(readdirSync(target)).toEqual([]);
+
+    // An object the archive itself lost: the backup is written, says so and exits 1; its restore
+    // holds everything else and warns.
+    rmSync(join(archive, 'objects', hash.slice(0, 2), `${hash.slice(2)}.eml`));
+    const partial = join(root, 'parziale.tar');
+    const lacking = await runPecdesk(['backup', '--archive', archive, '--out', partial, '--json'], env);
+    expect(lacking.code).toBe(1);
+    expect(lacking.stderr).toContain(`1 objects named by the database are missing`);
+    expect(JSON.parse(lacking.stdout)).toMatchObject({ ok: false, objects: objectFiles(archive).length });
+    const back = await runPecdesk(
+      ['restore', '--from', partial, '--archive', join(root, 'target2'), '--json'],
+      env,
+    );
+    expect(back.code).toBe(0);
+    expect(JSON.parse(back.stdout)).toMatchObject({ ok: true, missingInSource: 1 });
+    expect(back.stderr).toContain('already lacked 1 objects');
   });
 });
