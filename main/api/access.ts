@@ -18,7 +18,11 @@ export type Target =
    * A list row (issue 14's work): args.threadId, or the row of message args.id (its thread's when
    * it has one): every mailbox of the row's messages.
    */
-  | { item: true };
+  | { item: true }
+  /** A row of the outbox (args[field]): the mailbox it is sent from. */
+  | { outbox: string }
+  /** A mass sending (args[field]): the mailbox it sends from. */
+  | { campaign: string };
 
 export type Access =
   /** Before anyone has signed in: status, login, the first owner. */
@@ -69,6 +73,16 @@ export const onMessage = (right: Right, field = 'id'): Access => ({
 });
 export const onThread = (right: Right): Access => ({ who: 'mailbox', right, target: { thread: true } });
 export const onItem = (right: Right): Access => ({ who: 'mailbox', right, target: { item: true } });
+export const onOutbox = (right: Right, field = 'id'): Access => ({
+  who: 'mailbox',
+  right,
+  target: { outbox: field },
+});
+export const onCampaign = (right: Right, field = 'id'): Access => ({
+  who: 'mailbox',
+  right,
+  target: { campaign: field },
+});
 export const onAccount = (right: Right, field = 'email'): Access => ({
   who: 'mailbox',
   right,

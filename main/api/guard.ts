@@ -5,6 +5,8 @@
  */
 import { userInfo } from 'node:os';
 import { findAccount } from '../../db/accounts.ts';
+import { getCampaign } from '../../db/campaigns.ts';
+import { getOutbox } from '../../db/outbox.ts';
 import { accountsOfMessage, accountsOfThread, messageExists, threadsInScope } from '../../db/scope.ts';
 import { findThread, getThread } from '../../db/threads.ts';
 import { type RowRef, rowOfMessage, threadExists } from '../../db/work.ts';
@@ -110,6 +112,17 @@ export function archiveGuard(current: () => Archive | undefined): Guard {
           ? accountsOfThread(archive.db, row.threadId)
           : accountsOfMessage(archive.db, row.messageId);
       }
+      // A row whose mailbox was removed has none: the administrators' (see exists).
+      if ('outbox' in target) {
+        const id = args[target.outbox];
+        const accountId = typeof id === 'number' ? getOutbox(archive.db, id)?.accountId : null;
+        return typeof accountId === 'number' ? [accountId] : [];
+      }
+      if ('campaign' in target) {
+        const id = args[target.campaign];
+        const accountId = typeof id === 'number' ? getCampaign(archive.db, id)?.accountId : null;
+        return typeof accountId === 'number' ? [accountId] : [];
+      }
       const email = args[target.account];
       const account = typeof email === 'string' ? findAccount(archive.db, email) : undefined;
       return account ? [account.id] : [];
@@ -122,6 +135,14 @@ export function archiveGuard(current: () => Archive | undefined): Guard {
       }
       if ('thread' in target) return threadIdOf(archive, args) !== undefined;
       if ('item' in target) return rowOf(archive, args) !== undefined;
+      if ('outbox' in target) {
+        const id = args[target.outbox];
+        return typeof id === 'number' && getOutbox(archive.db, id) !== undefined;
+      }
+      if ('campaign' in target) {
+        const id = args[target.campaign];
+        return typeof id === 'number' && getCampaign(archive.db, id) !== undefined;
+      }
       return false;
     },
     record(principal, event) {

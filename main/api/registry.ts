@@ -139,6 +139,8 @@ function notFound(t: Target, args: Record<string, unknown>): string {
     return args.threadId !== undefined
       ? `no thread ${String(args.threadId)}`
       : `no message ${String(args.id)}`;
+  if ('outbox' in t) return `no outbox row ${String(args[t.outbox])}`;
+  if ('campaign' in t) return `no campaign ${String(args[t.campaign])}`;
   return `no mailbox ${String(args[t.account])}`;
 }
 
@@ -155,6 +157,8 @@ function targetOf(
     return args.threadId !== undefined
       ? { targetType: 'thread', targetId: args.threadId as number }
       : { targetType: 'message', targetId: args.id as number };
+  if ('outbox' in t) return { targetType: 'outbox', targetId: args[t.outbox] as number };
+  if ('campaign' in t) return { targetType: 'campaign', targetId: args[t.campaign] as number };
   return { targetType: 'account', targetId: args[t.account] as string };
 }
 

@@ -11,7 +11,7 @@ import type { CampaignProblem, RecipientOutcome } from '../send/campaigns.ts';
 import type { Draft } from '../send/drafts.ts';
 import type { SendLimits, SendProblem } from '../send/limits.ts';
 import type { OutboxView } from '../send/outbox-view.ts';
-import { type MethodRule, onAccount, onMessage, signedIn } from './access.ts';
+import { type MethodRule, onAccount, onCampaign, onMessage, onOutbox, signedIn } from './access.ts';
 
 export type { CampaignProblem, RecipientOutcome } from '../send/campaigns.ts';
 export type { Draft, DraftAttachment } from '../send/drafts.ts';
@@ -153,8 +153,8 @@ export const sendRules = {
   // Rows of the mailboxes the caller may read (db/outbox.ts listOutbox).
   'outbox.list': { access: signedIn, audit: false },
   // The send right on the row's mailbox is checked by the handler (a row is no API target kind).
-  'outbox.retry': { access: signedIn, audit: { action: 'message.resend', by: 'handler' } },
-  'outbox.cancel': { access: signedIn, audit: { action: 'message.cancel', by: 'handler' } },
+  'outbox.retry': { access: onOutbox('send'), audit: { action: 'message.resend', by: 'handler' } },
+  'outbox.cancel': { access: onOutbox('send'), audit: { action: 'message.cancel', by: 'handler' } },
   'compose.reply': { access: onMessage('read'), audit: false },
   'compose.forward': { access: onMessage('read'), audit: false },
   'campaigns.preview': { access: onAccount('send', 'from'), audit: false },
@@ -163,11 +163,14 @@ export const sendRules = {
     audit: { action: 'campaign.send', by: 'handler' },
   },
   'campaigns.list': { access: signedIn, audit: false },
-  'campaigns.get': { access: signedIn, audit: false },
-  'campaigns.pause': { access: signedIn, audit: { action: 'campaign.pause', by: 'handler' } },
-  'campaigns.resume': { access: signedIn, audit: { action: 'campaign.resume', by: 'handler' } },
-  'campaigns.resendFailed': { access: signedIn, audit: { action: 'campaign.resend', by: 'handler' } },
-  'campaigns.export': { access: signedIn, audit: { action: 'campaign.export', by: 'handler' } },
+  'campaigns.get': { access: onCampaign('read'), audit: false },
+  'campaigns.pause': { access: onCampaign('send'), audit: { action: 'campaign.pause', by: 'handler' } },
+  'campaigns.resume': { access: onCampaign('send'), audit: { action: 'campaign.resume', by: 'handler' } },
+  'campaigns.resendFailed': {
+    access: onCampaign('send'),
+    audit: { action: 'campaign.resend', by: 'handler' },
+  },
+  'campaigns.export': { access: onCampaign('read'), audit: { action: 'campaign.export', by: 'handler' } },
   'templates.list': { access: signedIn, audit: false },
   'templates.save': { access: signedIn, audit: false },
   'templates.remove': { access: signedIn, audit: false },

@@ -9,7 +9,9 @@
  * (reader: read on A, through the office "Segreteria"), nemo (operator without any grant).
  */
 import { insertAccount, upsertMailbox } from '../../db/accounts.ts';
+import { insertCampaign } from '../../db/campaigns.ts';
 import { getMessage } from '../../db/messages.ts';
+import { insertOutbox } from '../../db/outbox.ts';
 import type { Archive } from '../../main/archive/archive.ts';
 import type { AuditActor } from '../../main/auth/audit.ts';
 import { People } from '../../main/auth/people.ts';
@@ -38,6 +40,10 @@ export interface Side {
   /** A message of that thread in this mailbox. */
   threadMessage: number;
   inbox: number;
+  /** A refused PEC in the outbox, sent from this mailbox. */
+  outbox: number;
+  /** A mass sending from this mailbox. */
+  campaign: number;
 }
 
 export interface PeopleWorld {
@@ -128,6 +134,35 @@ export async function peopleWorld(): Promise<PeopleWorld> {
   if (getMessage(db, envelope!.messageId)!.threadId !== thread)
     throw new Error('the world needs the PEC in one thread across both mailboxes');
 
+  // What was sent from each mailbox: an outbox row and a mass sending (the send methods' targets).
+  const sentFrom = (accountId: number, email: string) => ({
+    outbox: insertOutbox(db, {
+      accountId,
+      fromAddress: email,
+      messageId: `<rifiutata-${accountId}@pec.test>`,
+      objectHash: 'f'.repeat(64),
+      size: 1,
+      recipients: '[]',
+      receiptType: 'completa',
+      state: 'failed',
+      createdAt: now,
+      createdBy: 'test',
+    }),
+    campaign: insertCampaign(db, {
+      accountId,
+      fromAddress: email,
+      name: `Avviso ${accountId}`,
+      subjectTemplate: 'Avviso',
+      bodyTemplate: 'Gentile cliente',
+      receiptType: 'completa',
+      state: 'paused',
+      createdAt: now,
+      createdBy: 'test',
+    }),
+  });
+  const aSentFrom = sentFrom(A.id, A.email);
+  const bSentFrom = sentFrom(B.id, B.email);
+
   const people = new People(db);
   await people.createOwner(NAMES.owner, 'Studio Rossi', PASSWORD, setup);
   await people.addUser({ name: NAMES.admin, role: 'admin', password: PASSWORD }, setup);
@@ -155,6 +190,7 @@ export async function peopleWorld(): Promise<PeopleWorld> {
       thread,
       threadMessage: acceptance!.messageId,
       inbox: aInbox,
+      ...aSentFrom,
     },
     b: {
       email: B.email,
@@ -163,6 +199,7 @@ export async function peopleWorld(): Promise<PeopleWorld> {
       thread: getMessage(db, bOnly!.messageId)!.threadId!,
       threadMessage: bOnly!.messageId,
       inbox: bInbox,
+      ...bSentFrom,
     },
   };
 }

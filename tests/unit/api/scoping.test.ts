@@ -167,6 +167,22 @@ describe('a person sees only the mailboxes they have a right on', () => {
     expect(await suggested('ungranted', 'studio.rossi')).toEqual([]);
   });
 
+  it('what was sent: another mailbox’s outbox rows and mass sendings do not exist for them', async () => {
+    const code = async <M extends ApiMethod>(who: RoleUnderTest, method: M, args: ApiArgs<M>) => {
+      const r = await as(who, method, args);
+      return r.ok ? 'ok' : r.error.code;
+    };
+    expect(await code('operator', 'campaigns.get', { id: world.a.campaign })).toBe('ok');
+    expect(await code('operator', 'campaigns.get', { id: world.b.campaign })).toBe('not-found');
+    expect(await code('operator', 'campaigns.export', { id: world.b.campaign })).toBe('not-found');
+    expect(await code('operator', 'outbox.cancel', { id: world.b.outbox })).toBe('not-found');
+    expect(await code('ungranted', 'campaigns.pause', { id: world.a.campaign })).toBe('not-found');
+    // Who may read A but not send from it learns the right they lack.
+    expect(await code('reader', 'campaigns.get', { id: world.a.campaign })).toBe('ok');
+    expect(await code('reader', 'outbox.retry', { id: world.a.outbox })).toBe('forbidden');
+    expect(await code('reader', 'campaigns.resume', { id: world.a.campaign })).toBe('forbidden');
+  });
+
   it('events: sync of their mailboxes only, changed threads they may read, no counts of others', () => {
     const events = (who: RoleUnderTest) =>
       registry.filterEvents(() => ({ transport: 'http', session: world.tokens[who], origin: 'test' }));
