@@ -15,6 +15,7 @@ const ROWS = [
   'is',
   'kind',
   'domain',
+  'tag',
 ] as const;
 
 /** Room kept between the popover and the window's edges. */
