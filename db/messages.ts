@@ -3,7 +3,7 @@
  * and the reads the CLI and the UI need.
  */
 import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import { type Db, nextSeq } from './database.ts';
+import { type Db, nextSeq, prepared } from './database.ts';
 import { withPendingChanges } from './flags.ts';
 import { attachments, mailboxes, messageLocations, messages } from './schema.ts';
 
@@ -173,4 +173,13 @@ export function allObjectHashes(db: Db): string[] {
     .from(messages)
     .all()
     .map((r) => r.h);
+}
+
+/** The subject a list row shows: the original's for a receipt or an envelope, else its own. */
+export function rowSubject(db: Db, messageId: number): string | null {
+  return (
+    (prepared(db, 'SELECT coalesce(original_subject, subject) FROM messages WHERE id = ?')
+      .pluck()
+      .get(messageId) as string | null | undefined) ?? null
+  );
 }

@@ -1,23 +1,8 @@
-import type { ApiEventName, ApiEvents } from './contract.ts';
+/**
+ * The core's event bus, typed by the API's whole event map: the generic bus lives low
+ * (main/common/event-bus.ts) so the parts below the API emit through it without importing the API.
+ */
+import { EventBus as Bus } from '../common/event-bus.ts';
+import type { ApiEvents } from './contract.ts';
 
-type Listener<E extends ApiEventName> = (payload: ApiEvents[E]) => void;
-
-/** Core → front ends. Each transport subscribes once and forwards (IPC send, WebSocket push). */
-export class EventBus {
-  private readonly listeners = new Set<(event: ApiEventName, payload: unknown) => void>();
-
-  emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void {
-    for (const l of this.listeners) l(event, payload);
-  }
-
-  subscribe(listener: (event: ApiEventName, payload: unknown) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  on<E extends ApiEventName>(event: E, listener: Listener<E>): () => void {
-    return this.subscribe((name, payload) => {
-      if (name === event) listener(payload as ApiEvents[E]);
-    });
-  }
-}
+export class EventBus extends Bus<ApiEvents> {}

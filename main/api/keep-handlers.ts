@@ -12,6 +12,7 @@ import {
   quotaSamplesSince,
   recentRuns,
   saveKeepPolicy,
+  serverFolderPaths,
 } from '../../db/keep.ts';
 import { LocalFolderError } from '../../db/transfer.ts';
 import type { Archive } from '../archive/archive.ts';
@@ -94,10 +95,7 @@ function policyOf(p: {
 
 function policyView(archive: Archive, account: AccountRow): KeepPolicyView {
   const row = keepPolicyOf(archive.db, account.id);
-  const folders = archive.db.$client
-    .prepare('SELECT path FROM mailboxes WHERE account_id = ? AND local = 0 ORDER BY path')
-    .pluck()
-    .all(account.id) as string[];
+  const folders = serverFolderPaths(archive.db, account.id);
   return {
     email: account.email,
     enabled: row?.enabled ?? false,

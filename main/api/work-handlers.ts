@@ -7,11 +7,13 @@ import { findAccount, listAccounts } from '../../db/accounts.ts';
 import {
   countPendingApprovals,
   decideApproval,
+  getApproval,
   listApprovals,
   pendingWith,
   setRequireApproval,
 } from '../../db/approvals.ts';
 import type { Db } from '../../db/database.ts';
+import { rowSubject } from '../../db/messages.ts';
 import { getOutbox } from '../../db/outbox.ts';
 import { findOffice, findUserByName, getUser, listUsers, officesOf, setOfficeHead } from '../../db/people.ts';
 import type { Scope } from '../../db/scope.ts';
@@ -127,12 +129,7 @@ function personName(db: Db, actor: string): string | undefined {
 export function workView(db: Db, ref: RowRef): WorkView {
   const item = getItem(db, ref);
   const head = headOfRow(db, ref);
-  const subject = head
-    ? ((db.$client
-        .prepare('SELECT coalesce(original_subject, subject) FROM messages WHERE id = ?')
-        .pluck()
-        .get(head) as string | null) ?? null)
-    : null;
+  const subject = head ? rowSubject(db, head) : null;
   const user = item?.assigneeUserId ? getUser(db, item.assigneeUserId) : undefined;
   const office = item?.assigneeOfficeId
     ? officeRows(db).find((o) => o.id === item.assigneeOfficeId)
@@ -583,10 +580,8 @@ export function createWorkHandlers(deps: WorkDeps): WorkHandlers {
         throw new ApiFailure('not-found', `no outgoing message ${id}`);
       if (!has(p.rights, 'manage', row.accountId))
         throw new ApiFailure('forbidden', 'approvals.decide: this needs the manage right on the mailbox');
-      const approval = d.$client
-        .prepare('SELECT requested_by FROM approvals WHERE outbox_id = ? AND state = ?')
-        .pluck()
-        .get(id, 'pending') as string | undefined;
+      const pending = getApproval(d, id);
+      const approval = pending?.state === 'pending' ? pending.requestedBy : undefined;
       if (!approval) throw new ApiFailure('conflict', `decided: message ${id} is not waiting for approval`);
       // Four eyes: nobody approves their own PEC, except the owner, who answers to nobody.
       if (approval === p.actor.actor && p.rights.role !== 'owner')

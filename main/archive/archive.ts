@@ -47,7 +47,8 @@ import {
   setThreadMsgid,
   threadIdsAfter,
 } from '../../db/threads.ts';
-import type { EventBus } from '../api/events.ts';
+import type { CoreEvents } from '../common/core-events.ts';
+import type { EventSink } from '../common/event-bus.ts';
 import { isPecKind, type MessageKind } from '../pec/kinds.ts';
 import type { AttachmentContent } from '../pec/original.ts';
 import { RECONCILE_VERSION, reconcile, type ThreadMember } from '../pec/reconcile.ts';
@@ -73,7 +74,7 @@ export interface IngestOutcome {
 
 export interface ArchiveOptions {
   anchors?: TrustAnchors;
-  events?: EventBus;
+  events?: EventSink<Pick<CoreEvents, 'archive.changed'>>;
   /** Reads attachment text for search; by default the archive runs its own. */
   extractor?: TextExtractor;
   /** Time to read all the attachments of one message (ms); what is left is marked failed. */

@@ -14,8 +14,10 @@
 import type { ImapFlow } from 'imapflow';
 import type { AccountRow } from '../../db/accounts.ts';
 import {
+  archivedCopies,
   type EmptyingItemRow,
   finishEmptyingRun,
+  folderPathsOf,
   folderUidValidity,
   getEmptyingRun,
   insertEmptyingItems,
@@ -351,28 +353,11 @@ function resultOf(ctx: EmptyingContext, runId: number, quota: EmptyingResult['qu
 }
 
 function serverCopiesAll(ctx: EmptyingContext) {
-  return ctx.archive.db.$client
-    .prepare(
-      `SELECT l.mailbox_id AS mailboxId, l.uid AS uid, COALESCE(m.original_subject, m.subject) AS subject,
-              COALESCE(m.certified_sender, m.original_from, m.from_address) AS "from",
-              COALESCE(NULLIF(l.internal_date, ''), NULLIF(m.sort_date, ''), m.archived_at) AS date
-         FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id JOIN messages m ON m.id = l.message_id
-        WHERE b.account_id = ?`,
-    )
-    .all(ctx.account.id) as {
-    mailboxId: number;
-    uid: number;
-    subject: string | null;
-    from: string | null;
-    date: string;
-  }[];
+  return archivedCopies(ctx.archive.db, ctx.account.id);
 }
 
 function folderPaths(ctx: EmptyingContext): Map<number, string> {
-  const rows = ctx.archive.db.$client
-    .prepare('SELECT id, path FROM mailboxes WHERE account_id = ?')
-    .all(ctx.account.id) as { id: number; path: string }[];
-  return new Map(rows.map((r) => [r.id, r.path]));
+  return folderPathsOf(ctx.archive.db, ctx.account.id);
 }
 
 /** Resumes every run of this account a stopped process left 'running'; returns how many. */

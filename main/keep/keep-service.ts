@@ -5,9 +5,10 @@
  */
 import { type AccountRow, findAccount } from '../../db/accounts.ts';
 import { enabledKeepPolicies, keepPolicyOf, saveKeepPolicy, unfinishedRuns } from '../../db/keep.ts';
-import type { EventBus } from '../api/events.ts';
 import type { Archive } from '../archive/archive.ts';
 import { type AuditActor, appendAudit } from '../auth/audit.ts';
+import type { CoreEvents } from '../common/core-events.ts';
+import type { EventSource } from '../common/event-bus.ts';
 import { readMailboxPassword } from '../secrets/mailbox-passwords.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import { connectImap } from '../sync/imap-connect.ts';
@@ -64,7 +65,7 @@ export class KeepService {
   constructor(
     private readonly archive: Archive,
     private readonly secrets: SecretStore,
-    private readonly events: EventBus,
+    private readonly events: EventSource<Pick<CoreEvents, 'sync.state'>>,
     private readonly log: (line: string) => void = (line) => console.error(line),
   ) {}
 

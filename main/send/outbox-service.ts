@@ -47,8 +47,9 @@ import {
 } from '../../db/outbox.ts';
 import { rebuildDocs } from '../../db/search.ts';
 import { createThread, findThread } from '../../db/threads.ts';
-import type { EventBus } from '../api/events.ts';
 import type { Archive } from '../archive/archive.ts';
+import type { CoreEvents } from '../common/core-events.ts';
+import type { EventSink } from '../common/event-bus.ts';
 import { isReceiptKind } from '../pec/kinds.ts';
 import { readMailboxPassword } from '../secrets/mailbox-passwords.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -114,6 +115,9 @@ function ownerIsDead(owner: string | null): boolean {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** What sending tells the front ends: rows that changed state, and the archive when a copy is kept. */
+export type OutboxEvents = EventSink<Pick<CoreEvents, 'outbox.changed' | 'archive.changed'>>;
+
 export class OutboxService {
   private readonly owner = newOwner();
   private readonly o: Required<Omit<OutboxOptions, 'only' | 'onSent' | 'log'>>;
@@ -129,7 +133,7 @@ export class OutboxService {
   constructor(
     private readonly archive: Archive,
     private readonly secrets: SecretStore,
-    private readonly events: EventBus | undefined,
+    private readonly events: OutboxEvents | undefined,
     private readonly options: OutboxOptions = {},
   ) {
     this.o = {

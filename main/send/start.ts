@@ -5,11 +5,10 @@
  * acceptance and the delivery receipts reach the PEC's thread within seconds.
  */
 import { findAccount } from '../../db/accounts.ts';
-import type { EventBus } from '../api/events.ts';
 import type { Archive } from '../archive/archive.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
 import type { SyncService } from '../sync/sync-service.ts';
-import { type OutboxOptions, OutboxService } from './outbox-service.ts';
+import { type OutboxEvents, type OutboxOptions, OutboxService } from './outbox-service.ts';
 
 /**
  * For tests and the simulator, whose providers answer at once and whose clock may run fast:
@@ -36,7 +35,7 @@ export function outboxOptionsFromEnv(env: NodeJS.ProcessEnv): OutboxOptions {
 export function startOutbox(
   archive: Archive,
   secrets: SecretStore,
-  events: EventBus,
+  events: OutboxEvents,
   sync: SyncService | undefined,
   options: { env: NodeJS.ProcessEnv; watch: boolean },
 ): OutboxService {

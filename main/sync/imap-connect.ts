@@ -5,7 +5,7 @@
 import { appendFileSync } from 'node:fs';
 import { ImapFlow, type ImapFlowOptions } from 'imapflow';
 import type { AccountRow } from '../../db/accounts.ts';
-import type { SyncErrorCode } from '../api/contract.ts';
+import type { SyncErrorCode } from '../common/core-events.ts';
 
 export class SyncError extends Error {
   constructor(

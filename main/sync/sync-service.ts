@@ -4,8 +4,10 @@
  * UI and the CLI's progress bar).
  */
 import { type AccountRow, listAccounts, setAccountSyncState } from '../../db/accounts.ts';
-import type { EventBus } from '../api/events.ts';
 import type { Archive } from '../archive/archive.ts';
+import type { CoreEvents } from '../common/core-events.ts';
+import type { EventSink } from '../common/event-bus.ts';
+import type { QuotaAlert } from '../keep/quota.ts';
 import { sampleQuota } from '../keep/quota.ts';
 import { readMailboxPassword } from '../secrets/mailbox-passwords.ts';
 import type { SecretStore } from '../secrets/secret-store.ts';
@@ -29,7 +31,9 @@ export class SyncService {
   constructor(
     private readonly archive: Archive,
     private readonly secrets: SecretStore,
-    private readonly events: EventBus,
+    private readonly events: EventSink<
+      Pick<CoreEvents, 'sync.progress' | 'sync.state'> & { 'quota.alert': QuotaAlert }
+    >,
     private readonly options: Partial<AccountSyncOptions> = {},
   ) {}
 

@@ -7,8 +7,9 @@
 import type { Db } from '../../db/database.ts';
 import { getItem, type RowRef, updateItem } from '../../db/work.ts';
 import { dueItems, escalationCandidates } from '../../db/work-queries.ts';
-import type { EventBus } from '../api/events.ts';
 import { type AuditActor, appendAudit } from '../auth/audit.ts';
+import type { CoreEvents } from '../common/core-events.ts';
+import type { EventSink } from '../common/event-bus.ts';
 import { addDays, daysBetween, romeDay } from './calendar.ts';
 import { escalationRecipients, noticeText, reminderRecipients, type WorkNotice } from './notices.ts';
 import { readWorkSettings } from './settings.ts';
@@ -18,7 +19,7 @@ export interface SchedulerOptions {
   clock?: () => Date;
   /** How often it looks (a minute). */
   intervalMs?: number;
-  events?: EventBus;
+  events?: EventSink<Pick<CoreEvents, 'archive.changed'> & { 'work.notice': WorkNotice }>;
   log?(line: string): void;
 }
 
