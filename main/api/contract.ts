@@ -19,6 +19,12 @@ import type { InspectResult } from '../pec/inspect.ts';
 export type { ListRow, MailboxEntry, SmartView, ViewCount, ViewRef } from '../../db/views.ts';
 
 import {
+  type OfficeEvents,
+  type OfficeResults,
+  officeRules,
+  officeSchemas,
+} from '../office-client/office-contract.ts';
+import {
   admin,
   anyone,
   type EventRule,
@@ -174,6 +180,7 @@ export const argSchemas = {
   ...keepSchemas,
   ...sendSchemas,
   ...workSchemas,
+  ...officeSchemas,
 } satisfies Record<ApiMethod, z.ZodType>;
 
 /**
@@ -222,6 +229,7 @@ export const methodRules = {
   ...keepRules,
   ...sendRules,
   ...workRules,
+  ...officeRules,
 } satisfies Record<ApiMethod, MethodRule>;
 
 export type ApiArgs<M extends ApiMethod> = z.infer<(typeof argSchemas)[M]>;
@@ -328,7 +336,7 @@ export interface PublicAccount {
   sendLimitsSet: { perMinute: number | null; maxRecipients: number | null; maxTotalBytes: number | null };
 }
 
-export interface ApiResults extends PeopleResults, KeepResults, SendResults, WorkResults {
+export interface ApiResults extends PeopleResults, KeepResults, SendResults, WorkResults, OfficeResults {
   'app.info': AppInfo;
   'pec.inspect': InspectView;
   'views.list': { smart: ViewCount[]; mailboxes: MailboxEntry[] };
@@ -396,7 +404,7 @@ export interface SyncStateEvent {
   error: string | null;
 }
 
-export interface ApiEvents extends KeepEvents {
+export interface ApiEvents extends KeepEvents, OfficeEvents {
   'app.notice': { level: 'info' | 'warning' | 'error'; message: string };
   'archive.changed': { created: number; threads: number[] };
   'sync.progress': SyncProgress;
@@ -422,6 +430,9 @@ export const eventRules = {
   'outbox.changed': { who: 'mailbox', field: 'accountId' },
   'quota.alert': { who: 'mailbox', field: 'accountId' },
   'work.notice': { who: 'people', field: 'userIds' },
+  // A front end's own connection (main/office-client/front-end.ts delivers it to each of its
+  // windows itself); no core emits it.
+  'office.state': { who: 'signed-in' },
 } satisfies Record<ApiEventName, EventRule>;
 
 export type Transport = 'ipc' | 'http' | 'cli';
@@ -436,6 +447,8 @@ export type ApiErrorCode =
   | 'locked'
   | 'not-found'
   | 'conflict'
+  /** The office server cannot be reached (or presents another certificate): nothing was done. */
+  | 'unavailable'
   | 'internal';
 
 export interface ApiError {

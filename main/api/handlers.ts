@@ -23,6 +23,7 @@ import type { Archive } from '../archive/archive.ts';
 import { readScope } from '../auth/rights.ts';
 import { createDemoArchive, DEMO_STEPS } from '../demo/demo-archive.ts';
 import { accountQuota } from '../keep/quota.ts';
+import { createOfficeHandlers, type OfficeController } from '../office-client/office-handlers.ts';
 import { inspectMessage, originalBytes } from '../pec/inspect.ts';
 import { readAttachment } from '../pec/original.ts';
 import { deliveryOverdue } from '../pec/reconcile.ts';
@@ -60,6 +61,11 @@ export interface CoreServices {
   /** The clock of work changes (issue 14; tests move it). */
   workClock?: () => Date;
   switchArchive?(dir: string): Promise<void>;
+  /**
+   * The desktop app's or the local browser app's switch between this archive and an office server
+   * (main/office-client/front-end.ts); absent on the office server itself, whose office.* refuse.
+   */
+  office?: OfficeController;
 }
 
 /** "2026-11-25 Contratto di locazione.eml": the date sorts, the subject says what it is. */
@@ -171,6 +177,7 @@ export function createHandlers(core: CoreServices): Handlers {
       events: () => core.events,
       ...(core.workClock ? { clock: core.workClock } : {}),
     }),
+    ...createOfficeHandlers(() => core.office),
     'app.info': async (_args, caller) => ({
       name: 'PecDesk',
       version: core.version,

@@ -117,6 +117,11 @@ export const API_METHODS = [
   'approvals.list',
   'approvals.decide',
   'accounts.setApproval',
+  // Issue 16: this PC's front end on the office server (main/office-client/).
+  'office.probe',
+  'office.connect',
+  'office.disconnect',
+  'office.status',
 ] as const;
 export type ApiMethod = (typeof API_METHODS)[number];
 
@@ -130,6 +135,7 @@ export const API_EVENTS = [
   'outbox.changed',
   'quota.alert',
   'work.notice',
+  'office.state',
 ] as const;
 export type ApiEventName = (typeof API_EVENTS)[number];
 

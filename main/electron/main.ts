@@ -17,6 +17,7 @@ import {
   utilityProcess,
 } from 'electron';
 import { openCore } from '../core.ts';
+import { openFrontEnd } from '../office-client/front-end.ts';
 import { portableDataDir, resolveArchiveDir } from '../paths.ts';
 import { setChildLauncher } from '../search/extract/child-launcher.ts';
 import { createAppProtocolHandler } from './app-protocol.ts';
@@ -59,19 +60,22 @@ async function start() {
   setChildLauncher(utilityProcessLauncher((path, args, options) => utilityProcess.fork(path, args, options)));
   const archiveFlag = archiveArgument(process.argv);
   const core = await openCore({ archiveDir: resolveArchiveDir(archiveFlag, process.env, portable) });
+  // This PC's archive or the office server the person connected to (issue 16): the window's calls
+  // and events go through the switch (its settings in userData, which the portable build moves).
+  const front = openFrontEnd(core, { configDir: app.getPath('userData') });
   protocol.handle(APP_SCHEME, createAppProtocolHandler(rendererDir));
   denyAllPermissions(session.defaultSession);
-  const ipcSessions = wireIpc(ipcMain, core.registry);
+  const ipcSessions = wireIpc(ipcMain, front.registry);
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, shell));
 
   const createWindow = () => {
     const win = new BrowserWindow(windowOptions(preloadPath));
-    const unsubscribe = forwardEvents(core.events, win.webContents, core.registry, ipcSessions);
+    const unsubscribe = forwardEvents(front.events, win.webContents, front.registry, ipcSessions);
     const contentsId = win.webContents.id;
     // Reminders and escalations for this window's person, also when the window is in the background.
     const stopNotices = showWorkNotices(
-      core.events,
-      core.registry.filterEvents(() => ({
+      front.events,
+      front.registry.filterEvents(() => ({
         transport: 'ipc',
         session: ipcSessions.of(contentsId),
         origin: 'desktop',
@@ -83,8 +87,8 @@ async function start() {
     );
     // A mailbox about to fill up (issue 15): said on the desktop too, a full one refuses PEC.
     const stopQuotaAlerts = showQuotaAlerts(
-      core.events,
-      core.registry.filterEvents(() => ({
+      front.events,
+      front.registry.filterEvents(() => ({
         transport: 'ipc',
         session: ipcSessions.of(contentsId),
         origin: 'desktop',
@@ -109,7 +113,7 @@ async function start() {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('will-quit', () => void core.close());
+  app.on('will-quit', () => void front.close().finally(() => core.close()));
 }
 
 start().catch((error) => {

@@ -7,7 +7,8 @@ import { type FileHandle, open, unlink } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openCore } from '../core.ts';
-import { resolveArchiveDir } from '../paths.ts';
+import { openFrontEnd } from '../office-client/front-end.ts';
+import { resolveArchiveDir, userDataDir } from '../paths.ts';
 import { startBridge } from './http-server.ts';
 
 export const DEFAULT_PORT = 4780;
@@ -55,13 +56,14 @@ async function main() {
     }
     throw error;
   }
-  const { core, bridge, archiveDir } = started;
+  const { core, front, bridge, archiveDir } = started;
   console.log(`PecDesk is ready: open ${bridge.url}`);
   console.log(`Archive: ${archiveDir}`);
   const stop = async () => {
     // The token dies with this process: leave no file behind that a later start would refuse.
     if (urlFile) await removeUrlFile(urlFile.path);
     await bridge.close();
+    await front.close();
     await core.close();
     process.exit(0);
   };
@@ -72,20 +74,23 @@ async function main() {
 async function start(archiveFlag: string | undefined, port: number, portGiven: boolean) {
   const archiveDir = resolveArchiveDir(archiveFlag);
   const core = await openCore({ archiveDir });
+  // This PC's archive, or the office server the person connected to (office-server.json in the
+  // person's config folder): the browser's calls go through the switch either way.
+  const front = openFrontEnd(core, { configDir: userDataDir(process.env) });
   const staticDir = fileURLToPath(new URL('../../dist/renderer/', import.meta.url));
   const token = randomBytes(32).toString('base64url');
   const bridge = await startBridge({
-    registry: core.registry,
-    events: core.events,
+    registry: front.registry,
+    events: front.events,
     staticDir,
     port,
     token,
   }).catch(async (error: NodeJS.ErrnoException) => {
     if (error.code !== 'EADDRINUSE' || portGiven) throw error;
     console.log(`Port ${port} is in use: picking a free one.`);
-    return startBridge({ registry: core.registry, events: core.events, staticDir, port: 0, token });
+    return startBridge({ registry: front.registry, events: front.events, staticDir, port: 0, token });
   });
-  return { core, bridge, archiveDir };
+  return { core, front, bridge, archiveDir };
 }
 
 /**
