@@ -274,7 +274,8 @@ export interface RestoreResult extends BackupSummary {
   counts: Record<string, number>;
 }
 
-const STAGING = '.pecdesk-restore-partial';
+/** Where a restore writes until everything is checked; left behind only by a killed restore. */
+export const RESTORE_STAGING = '.pecdesk-restore-partial';
 
 /**
  * Restores a backup into `archiveDir`, which must be empty or new (a running archive is never
@@ -282,7 +283,7 @@ const STAGING = '.pecdesk-restore-partial';
  */
 export async function restoreBackup(file: string, archiveDir: string): Promise<RestoreResult> {
   makePrivateDir(archiveDir);
-  const staging = join(archiveDir, STAGING);
+  const staging = join(archiveDir, RESTORE_STAGING);
   await mkdir(staging, { mode: PRIVATE_DIR_MODE });
   const work = join(staging, '.work');
   await mkdir(work, { mode: PRIVATE_DIR_MODE });

@@ -189,6 +189,18 @@ describe('pecdesk backup and restore', () => {
     expect(twice.code).toBe(2);
     expect(twice.stderr).toContain('exists already');
 
+    const nowhere = await runPecdesk(
+      ['backup', '--archive', archive, '--out', join(root, 'no', 'x.tar')],
+      env,
+    );
+    expect(nowhere.code).toBe(2);
+    expect(nowhere.stderr).toContain('no such folder');
+    // A restore killed part-way leaves only its staging folder: said as such.
+    mkdirSync(join(root, 'killed', '.pecdesk-restore-partial'), { recursive: true });
+    const killed = await runPecdesk(['restore', '--from', out, '--archive', join(root, 'killed')], env);
+    expect(killed.code).toBe(2);
+    expect(killed.stderr).toContain('holds an interrupted restore');
+
     const inUse = await runPecdesk(['restore', '--from', out, '--archive', archive], env);
     expect(inUse.code).toBe(2);
     expect(inUse.stderr).toContain('is not empty');

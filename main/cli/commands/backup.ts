@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { createBackup } from '../../backup/create.ts';
 import type { BackupManifest } from '../../backup/manifest.ts';
-import { BackupProblem, isEmptyFolder, restoreBackup, verifyBackup } from '../../backup/restore.ts';
+import {
+  BackupProblem,
+  isEmptyFolder,
+  RESTORE_STAGING,
+  restoreBackup,
+  verifyBackup,
+} from '../../backup/restore.ts';
 import { type CliCommand, type CliContext, CliError, type CliIo, parseCommandArgs } from '../command.ts';
 import { jsonForTerminal, tty } from '../terminal-text.ts';
 
@@ -99,6 +105,7 @@ export const backupCommand: CliCommand = {
     if (!existsSync(resolve(archiveDir, 'archive.db'))) throw new CliError(`no archive in ${archiveDir}`, 2);
     const out = resolve(v.out);
     if (existsSync(out)) throw new CliError(`${out} exists already: a backup never replaces a file`, 2);
+    if (!existsSync(dirname(out))) throw new CliError(`${dirname(out)}: no such folder for --out`, 2);
     const result = await createBackup({
       archiveDir,
       out,
@@ -149,7 +156,12 @@ export const restoreCommand: CliCommand = {
     if (!existsSync(from)) throw new CliError(`${v.from}: no such file`, 2);
     const archiveDir = archiveOf(v.archive, ctx);
     if (!(await isEmptyFolder(archiveDir)))
-      throw new CliError(`${archiveDir} is not empty: restore into a new or empty folder`, 2);
+      throw new CliError(
+        existsSync(join(archiveDir, RESTORE_STAGING))
+          ? `${archiveDir} holds an interrupted restore (${RESTORE_STAGING}): remove that folder and restore again`
+          : `${archiveDir} is not empty: restore into a new or empty folder`,
+        2,
+      );
     try {
       const result = await restoreBackup(from, archiveDir);
       const m = result.manifest;
