@@ -8,6 +8,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { connectRemote, probeFingerprint } from '../../main/client/remote.ts';
 import { openCore } from '../../main/core.ts';
 import { startOfficeServer } from '../../main/server/office-server.ts';
 import { loadServerTls } from '../../main/server/office-tls.ts';
@@ -95,6 +96,26 @@ describe('the office server with the office CA, and who reaches its API', () => 
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/certificate is not trusted/);
   }, 60_000);
+
+  it('first contact: the fingerprint is shown, pinned when confirmed, nothing sent when not', async () => {
+    let shown = '';
+    await expect(
+      connectRemote({
+        url: server.url,
+        onFirstContact: (fp) => {
+          shown = fp;
+          return false;
+        },
+      }),
+    ).rejects.toMatchObject({ code: 'fingerprint-refused' });
+    expect(shown).toBe(office.fingerprint);
+    expect(await probeFingerprint(server.url)).toBe(office.fingerprint);
+    const client = await connectRemote({ url: server.url, onFirstContact: () => true });
+    expect(client.fingerprint).toBe(office.fingerprint);
+    expect((await client.login('titolare', PASSWORD)).ok).toBe(true);
+    await client.call('auth.logout', {});
+    await client.close();
+  });
 
   it('a browser reaches the API only from the server own origin; any Host name is fine', async () => {
     const call = { method: 'auth.status', args: {} };
