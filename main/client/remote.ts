@@ -325,9 +325,49 @@ class Remote extends EventEmitter implements RemoteClient {
 
   async callUnchecked(method: string, args: unknown): Promise<ApiResponse<unknown>> {
     if (this.closed) throw new RemoteError('closed', 'the connection to the server was closed');
+    // With the events socket open, calls go over it (no handshake per call); else one HTTPS request.
+    const ws = this.ws;
+    if (ws?.readyState === WebSocket.OPEN) return this.callOverSocket(ws, method, args);
     const socket = await secureSocket(this.target, this.pin, Math.min(this.timeoutMs, 10_000));
     const body = JSON.stringify({ method, args: args ?? {}, session: this.session });
     return postCall(this.target, socket, body, this.timeoutMs);
+  }
+
+  private readonly pending = new Map<
+    string,
+    { resolve: (r: ApiResponse<unknown>) => void; reject: (e: RemoteError) => void; timer: NodeJS.Timeout }
+  >();
+  private nextId = 1;
+
+  private callOverSocket(ws: WebSocket, method: string, args: unknown): Promise<ApiResponse<unknown>> {
+    const id = `c${this.nextId++}`;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new RemoteError('unreachable', `${this.url} did not answer within ${this.timeoutMs} ms`));
+      }, this.timeoutMs);
+      this.pending.set(id, { resolve, reject, timer });
+      ws.send(JSON.stringify({ id, method, args: args ?? {}, session: this.session }), (error) => {
+        if (!error) return;
+        clearTimeout(timer);
+        this.pending.delete(id);
+        reject(new RemoteError('unreachable', `${this.url}: the call could not be sent (${error.message})`));
+      });
+    });
+  }
+
+  /** The socket closed: calls still waiting cannot know whether the server did them. */
+  private failPending(): void {
+    for (const [id, p] of this.pending) {
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(
+        new RemoteError(
+          'unreachable',
+          `${this.url}: the connection closed before the answer (the call may have been done)`,
+        ),
+      );
+    }
   }
 
   call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResponse<ApiResults[M]>> {
@@ -439,7 +479,13 @@ class Remote extends EventEmitter implements RemoteClient {
         this.emit('status', 'connected', null);
       });
       ws.on('message', (data) => {
-        let frame: { type?: string; event?: ApiEventName; payload?: unknown };
+        let frame: {
+          type?: string;
+          event?: ApiEventName;
+          payload?: unknown;
+          id?: unknown;
+          response?: unknown;
+        };
         try {
           frame = JSON.parse(data.toString());
         } catch {
@@ -447,12 +493,23 @@ class Remote extends EventEmitter implements RemoteClient {
         }
         if (frame.type === 'event' && typeof frame.event === 'string')
           this.emit('event', frame.event, frame.payload);
+        else if (frame.type === 'response' && typeof frame.id === 'string') {
+          const waiting = this.pending.get(frame.id);
+          if (!waiting) return;
+          this.pending.delete(frame.id);
+          clearTimeout(waiting.timer);
+          const response = frame.response as ApiResponse<unknown> | undefined;
+          if (response && typeof response === 'object' && typeof response.ok === 'boolean')
+            waiting.resolve(response);
+          else waiting.reject(new RemoteError('protocol', `${this.url} answered a call with no result`));
+        }
       });
       ws.on('error', (error: NodeJS.ErrnoException) => {
         if (!opened) reject(transportError(this.target, error));
       });
       ws.on('close', () => {
         this.ws = null;
+        this.failPending();
         if (opened) resolve();
         else reject(new RemoteError('protocol', `${this.target.origin} refused the events socket`));
       });
