@@ -13,6 +13,7 @@ import { openCore } from '../../main/core.ts';
 import { openSecretStore } from '../../main/secrets/open-store.ts';
 import { tempDir } from '../support/archive.ts';
 import { runPecdesk } from '../support/cli.ts';
+import { getJson, startServer } from './office-world.ts';
 
 const CHILD = new URL('./backup-writer.child.ts', import.meta.url).pathname;
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -171,6 +172,44 @@ describe('pecdesk backup and restore', () => {
     } finally {
       await core.close();
     }
+  });
+
+  it('backs up while pecdesk server runs on the archive; the restored archive starts a server with the same fingerprint', async () => {
+    const root = tempDir('pecdesk-backup-server-');
+    const archive = join(root, 'archive');
+    const env = archiveEnv(root);
+    // The server first: opening an archive sweeps objects/ of temporary files, another process's
+    // object being written included (main/archive/object-store.ts sweepTemporary).
+    const server = await startServer({ archive, env });
+    children.push(server.process);
+    const writer = startWriter(archive, 16);
+    children.push(writer.child);
+    await writer.ready;
+    const out = join(root, 'ufficio.tar.gz');
+    const backup = await runPecdesk(['backup', '--archive', archive, '--out', out, '--json'], env);
+    expect(backup.code, backup.stderr).toBe(0);
+    const made = JSON.parse(backup.stdout);
+    expect(made.files).toEqual(['server-tls/cert.pem', 'server-tls/key.pem']);
+    expect((await getJson(server.url, '/health')).status).toBe(200);
+    writer.child.kill('SIGTERM');
+    expect(await writer.exited, writer.stderr()).toBe(0);
+    expect((await server.stop()).code).toBe(0);
+
+    const restored = join(root, 'restored');
+    const restore = await runPecdesk(['restore', '--from', out, '--archive', restored, '--json'], env);
+    expect(restore.code, restore.stderr).toBe(0);
+    expect(JSON.parse(restore.stdout)).toMatchObject({
+      messages: made.messages,
+      database: { integrity: 'ok' },
+    });
+    const again = await startServer({ archive: restored, env });
+    children.push(again.process);
+    expect(again.fingerprint).toBe(server.fingerprint);
+    expect(await getJson(again.url, '/health')).toMatchObject({
+      status: 200,
+      body: { status: 'ok', archive: 'ok' },
+    });
+    expect((await again.stop()).code).toBe(0);
   });
 
   it('refuses a folder in use, an existing --out; names the damaged file and leaves the folder empty', async () => {
