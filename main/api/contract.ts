@@ -447,7 +447,7 @@ export type ApiErrorCode =
   | 'locked'
   | 'not-found'
   | 'conflict'
-  /** The office server cannot be reached (or presents another certificate): nothing was done. */
+  /** The office server cannot be reached (or presents another certificate): no answer came. */
   | 'unavailable'
   | 'internal';
 

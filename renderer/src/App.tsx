@@ -15,6 +15,9 @@ import { useLiveThread } from './features/compose/live-thread.ts';
 import { SendToolbar } from './features/compose/SendToolbar.tsx';
 import { useSendStore } from './features/compose/send-store.ts';
 import { QuotaAlerts } from './features/keep/QuotaAlerts.tsx';
+import { OfficeBanner, OfficeChip, OfficeLoginNote } from './features/office/OfficeBanner.tsx';
+import { OfficeScreen } from './features/office/OfficeScreen.tsx';
+import { useOfficeStore } from './features/office/office-store.ts';
 import { OutboxPanel, openInReader } from './features/outbox/OutboxPanel.tsx';
 import { FirstStart, settleFirstStart } from './features/people/FirstStart.tsx';
 import { LoginScreen } from './features/people/LoginScreen.tsx';
@@ -29,7 +32,7 @@ import { usePaneWidths } from './layout/use-pane-widths.ts';
 import { useAppStore } from './store/app-store.ts';
 import { useMailStore } from './store/mail-store.ts';
 
-type Screen = 'mail' | 'accounts' | 'inspect' | 'people' | 'audit' | 'me';
+type Screen = 'mail' | 'accounts' | 'inspect' | 'people' | 'audit' | 'me' | 'office';
 
 /** Arrows or j/k move through the list; Enter opens; nothing fires while typing in a field. */
 function useListKeys(active: boolean) {
@@ -101,6 +104,7 @@ export function App() {
     if (!bridge) return;
     useMailStore.getState().attach(bridge);
     useWorkStore.getState().attach(bridge);
+    void useOfficeStore.getState().attach(bridge);
     void useMailStore.getState().refresh();
   }, [bridge]);
   return (
@@ -115,6 +119,7 @@ export function App() {
         </div>
         {bridge && gate !== 'login' && <SendToolbar onOpen={() => setScreen('mail')} />}
         <div className="topbar-right">
+          {bridge && <OfficeChip onOpen={() => show('office')} />}
           {info && <span className="muted version">v{info.version}</span>}
           <label>
             <span className="sr-only">{t('app.language')}</span>
@@ -148,11 +153,20 @@ export function App() {
           {t('app.disconnected')}
         </p>
       )}
+      {bridge && <OfficeBanner onOpen={() => show('office')} />}
       {bridge && <QuotaAlerts onOpen={() => show('accounts')} />}
       {!bridge ? (
         <p className="banner banner-warn">{t('app.noToken')}</p>
+      ) : screen === 'office' ? (
+        // Reachable before anyone signs in too: the server's login screen is where one leaves it.
+        <main className="wide-pane">
+          <OfficeScreen onClose={() => setScreen('mail')} />
+        </main>
       ) : gate === 'login' ? (
-        <LoginScreen />
+        <div className="office-login">
+          <OfficeLoginNote onOpen={() => show('office')} />
+          <LoginScreen />
+        </div>
       ) : (
         <div className={mailPanes ? 'panes panes-three' : 'panes panes-two'} style={widths}>
           <Sidebar
@@ -162,6 +176,7 @@ export function App() {
             onPeople={() => show('people')}
             onAudit={() => show('audit')}
             onMe={() => show('me')}
+            onOffice={() => show('office')}
           />
           <Splitter
             label={t('layout.resizeSidebar')}
@@ -200,6 +215,9 @@ export function App() {
                           {t('welcome.demo')}
                         </button>
                       )}
+                      <button type="button" onClick={() => show('office')}>
+                        {t('office.open')}
+                      </button>
                     </div>
                   )}
                 </FirstStart>

@@ -42,6 +42,7 @@ export function Sidebar({
   onPeople,
   onAudit,
   onMe,
+  onOffice,
 }: {
   id?: string;
   onAccounts: () => void;
@@ -49,6 +50,8 @@ export function Sidebar({
   onPeople?: () => void;
   onAudit?: () => void;
   onMe?: () => void;
+  /** "Server dell'ufficio" (issue 16): this PC's app on the office's server, or back. */
+  onOffice?: () => void;
 }) {
   const { t, i18n } = useTranslation();
   const smart = useMailStore((s) => s.smart);
@@ -147,6 +150,11 @@ export function Sidebar({
         {admin && onAudit && (
           <button type="button" onClick={onAudit}>
             {t('nav.audit')}
+          </button>
+        )}
+        {onOffice && (
+          <button type="button" onClick={onOffice}>
+            {t('office.nav')}
           </button>
         )}
       </div>

@@ -72,6 +72,9 @@ export function commonErrorText(t: Translate, error: ApiError): string {
       return t('people.errors.invalid');
     case 'locked':
       return lockoutText(t, lockedUntil(error.message));
+    case 'unavailable':
+      // The office server is away (issue 16): nothing was done, the banner says the rest.
+      return t('office.errors.unavailable');
     default:
       return t('people.errors.internal');
   }
