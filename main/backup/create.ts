@@ -119,6 +119,7 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
     await sums.add(dbHash, DATABASE_PATH);
 
     const snap = openSnapshot(snapshot);
+    let hashes: IterableIterator<string> | null = null;
     let counts: Record<string, number>;
     let check: string;
     const objects = { count: 0, bytes: 0, missing: [] as string[], damaged: [] as string[] };
@@ -127,12 +128,16 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
       check = checkIntegrity(snap, true);
       if (check !== 'ok') problems.push(`the database's own check found: ${check}`);
       const pending: { hash: string; bytes: Promise<Buffer | null> }[] = [];
-      const hashes = referencedObjects(snap);
+      const named = referencedObjects(snap);
+      hashes = named;
       const refill = () => {
         while (pending.length < READ_AHEAD) {
-          const next = hashes.next();
+          const next = named.next();
           if (next.done) break;
-          pending.push({ hash: next.value, bytes: readObject(archiveDir, next.value) });
+          const bytes = readObject(archiveDir, next.value);
+          // Awaited in turn; one still pending when another fails is not an unhandled rejection.
+          bytes.catch(() => {});
+          pending.push({ hash: next.value, bytes });
         }
       };
       refill();
@@ -155,6 +160,9 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
         options.onProgress?.(objects.count);
       }
     } finally {
+      // An iterator left open (a failure part-way) keeps the connection busy: close() would throw
+      // over the failure itself.
+      hashes?.return?.();
       snap.close();
     }
     if (objects.missing.length > 0)
