@@ -65,6 +65,7 @@ export function App() {
   const gate = useSessionStore((s) => s.status);
   const admin = useSessionStore((s) => administers(s.rights));
   const panes = usePaneWidths();
+  const officeAvailable = useOfficeStore((s) => s.available);
   /** Into the demo archive or back: the list starts again from all mailboxes. */
   const switchDemo = async (open: boolean) => {
     await setDemo(open);
@@ -164,7 +165,7 @@ export function App() {
         </main>
       ) : gate === 'login' ? (
         <div className="office-login">
-          <OfficeLoginNote onOpen={() => show('office')} />
+          {officeAvailable && <OfficeLoginNote onOpen={() => show('office')} />}
           <LoginScreen />
         </div>
       ) : (
@@ -176,7 +177,7 @@ export function App() {
             onPeople={() => show('people')}
             onAudit={() => show('audit')}
             onMe={() => show('me')}
-            onOffice={() => show('office')}
+            {...(officeAvailable ? { onOffice: () => show('office') } : {})}
           />
           <Splitter
             label={t('layout.resizeSidebar')}
@@ -215,9 +216,11 @@ export function App() {
                           {t('welcome.demo')}
                         </button>
                       )}
-                      <button type="button" onClick={() => show('office')}>
-                        {t('office.open')}
-                      </button>
+                      {officeAvailable && (
+                        <button type="button" onClick={() => show('office')}>
+                          {t('office.open')}
+                        </button>
+                      )}
                     </div>
                   )}
                 </FirstStart>

@@ -108,3 +108,32 @@ test('connect this PC to the office server, confirm the fingerprint, sign in, an
     await server.stop('SIGKILL');
   }
 });
+
+test('a browser on the LAN opens the office server itself: its login, then the person’s list', async ({
+  browser,
+}) => {
+  const world = await peopleWorld();
+  const office = { archive: world.archive.dir, env: ENV };
+  world.archive.close();
+  const server = await startServer(office);
+  // The self-signed certificate: a person accepts it on the browser's own warning page.
+  const context = await browser.newContext({ ignoreHTTPSErrors: true });
+  try {
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    const login = page.getByTestId('login');
+    await expect(login).toBeVisible();
+    // The office server cannot be told to connect elsewhere: no such entry here.
+    await expect(page.getByTestId('office-login-note')).toHaveCount(0);
+    await login.getByLabel('Nome utente', { exact: true }).fill('otto');
+    await login.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await login.getByRole('button', { name: 'Accedi' }).click();
+    await expect(page.getByText('Parcella alfaonly').first()).toBeVisible();
+    await expect(page.getByText('Verbale betaonly')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: "Server dell'ufficio" })).toHaveCount(0);
+    await page.screenshot({ path: `${SHOTS}/office-browser-direct.png` });
+  } finally {
+    await context.close();
+    await server.stop('SIGKILL');
+  }
+});

@@ -118,6 +118,11 @@ export class WebSocketBridge implements PecDeskBridge {
 export function connectBridge(onConnectionChange?: (connected: boolean) => void): PecDeskBridge | null {
   if (window.pecdesk) return window.pecdesk;
   const token = takeToken(window.location, window.sessionStorage, window.history);
+  // Served over https, the page comes from an office server (`pecdesk server`, issue 16): no
+  // per-start token there, each person's login is the credential (the server takes same-origin
+  // sockets). The loopback bridge (`npm run serve`) is plain http and needs its token.
+  if (!token && window.location.protocol === 'https:')
+    return new WebSocketBridge(`wss://${window.location.host}/api/ws`, onConnectionChange);
   if (!token) return null;
   const url = `${window.location.protocol === 'https:' ? 'wss' : 'ws'}://${window.location.host}/api/ws?token=${token}`;
   return new WebSocketBridge(url, onConnectionChange);

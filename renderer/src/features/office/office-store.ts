@@ -15,6 +15,11 @@ import { useSessionStore } from '../people/session-store.ts';
 export interface OfficeState {
   bridge: PecDeskBridge | null;
   status: OfficeStatus | null;
+  /**
+   * This front end can connect to an office server: the desktop app and `npm run serve`. A browser
+   * on the office server itself cannot (office.* are refused there): no entry to the screen.
+   */
+  available: boolean;
   /** The certificate shown for confirmation (after "Verifica"). */
   probe: OfficeProbe | null;
   busy: boolean;
@@ -50,6 +55,7 @@ export const useOfficeStore = create<OfficeState>((set, get) => {
   return {
     bridge: null,
     status: null,
+    available: false,
     probe: null,
     busy: false,
     error: null,
@@ -73,7 +79,8 @@ export const useOfficeStore = create<OfficeState>((set, get) => {
         }
       });
       const r = await bridge.call('office.status', {});
-      if (r.ok) set({ status: r.value });
+      if (r.ok) set({ status: r.value, available: true });
+      else set({ available: false });
     },
     check: (url) =>
       run(async (bridge) => {
