@@ -104,4 +104,10 @@ export interface CallContext {
   principal: Principal;
   /** Appends an entry for this call; for 'handler' rules, inside the change's transaction. */
   audit(event: AuditEvent): void;
+  /**
+   * Who to name in the entries a service writes itself, inside its own transaction (main/auth/
+   * people.ts): asking for it tells the registry that the service logs this call, so the registry
+   * does not add an entry of its own.
+   */
+  auditor(): AuditActor;
 }

@@ -132,7 +132,8 @@ function csvCell(value: unknown): string {
 export function createPeopleHandlers(archive: () => Archive): PeopleHandlers {
   const db = () => archive().db;
   const people = () => new People(db());
-  const by = (caller: HandlerContext): AuditActor => caller.principal.actor;
+  // main/auth/people.ts writes each change's entry in the change's own transaction.
+  const by = (caller: HandlerContext): AuditActor => caller.auditor();
   const subject = (a: { user?: string | undefined; office?: string | undefined }) => {
     if (Boolean(a.user) === Boolean(a.office))
       throw new ApiFailure('invalid-arguments', 'name either a person (user) or an office');

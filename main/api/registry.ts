@@ -194,6 +194,11 @@ export function createRegistry(handlers: Handlers, guard: Guard, log: Logger = c
             guard.append(principal, event);
             logged++;
           },
+          auditor: () => {
+            if (!principal) throw new Error(`${method}: nobody to log the call for`);
+            logged++;
+            return principal.actor;
+          },
         };
         const handler = handlers[method] as Handler<typeof method>;
         const value = await handler(parsed.data as never, context);
