@@ -3,8 +3,9 @@
  * core as the app (sync of every mailbox, the outbox, rules, deadlines), its API and web app over
  * HTTPS for the office's clients.
  */
+import { existsSync } from 'node:fs';
 import { isIP } from 'node:net';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Core, openCore } from '../../core.ts';
 import { resolveArchiveDir } from '../../paths.ts';
@@ -97,7 +98,7 @@ export const serverCommand: CliCommand = {
     let server: RunningOfficeServer | null = null;
     try {
       if (!isLoopback(listen.host)) await requireLogins(core, listen.host);
-      const staticDir = fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
+      const staticDir = rendererDir();
       server = await startOfficeServer({ core, host: listen.host, port: listen.port, tls, staticDir, log });
     } catch (error) {
       await core.close();
@@ -148,4 +149,11 @@ async function requireLogins(core: Core, host: string): Promise<void> {
       `refusing to listen on ${host}: beyond 127.0.0.1 personal logins must be on, else anyone on the network would act as the archive's owner. Turn them on (pecdesk user add …, or "Accesso personale" in the app) or listen on 127.0.0.1`,
       2,
     );
+}
+
+/** The web app: beside the bundle (dist/cli/main.mjs → dist/renderer), else built from the sources. */
+function rendererDir(): string {
+  const besideBundle = fileURLToPath(new URL('../renderer/', import.meta.url));
+  if (existsSync(join(besideBundle, 'index.html'))) return besideBundle;
+  return fileURLToPath(new URL('../../../dist/renderer/', import.meta.url));
 }
