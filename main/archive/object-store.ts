@@ -151,8 +151,10 @@ export class ObjectStore {
   }
 
   /**
-   * Removes temporary files a killed writer left behind (one writer per archive, so at start-up
-   * none is in use). Their bytes were never committed: the message is fetched again.
+   * Removes temporary files a killed writer left behind. Their bytes were never committed: the
+   * message is fetched again. A file whose writer (the pid in its name) is still running is left
+   * alone: another process of this archive (the app while `pecdesk sync` starts, a server while a
+   * backup opens it) may be writing it at this very moment.
    */
   async sweepTemporary(): Promise<number> {
     let removed = 0;
@@ -160,10 +162,11 @@ export class ObjectStore {
     for (const dir of dirs) {
       if (!/^[0-9a-f]{2}$/.test(dir)) continue;
       for (const name of await readdir(join(this.root, dir)).catch(() => [] as string[])) {
-        if (name.startsWith('.') && name.endsWith('.tmp')) {
-          await unlink(join(this.root, dir, name)).catch(() => {});
-          removed++;
-        }
+        if (!name.startsWith('.') || !name.endsWith('.tmp')) continue;
+        const pid = Number(/^\.[0-9a-f]+\.(\d+)\.[0-9a-f]+\.tmp$/.exec(name)?.[1]);
+        if (Number.isInteger(pid) && pid > 0 && running(pid)) continue;
+        await unlink(join(this.root, dir, name)).catch(() => {});
+        removed++;
       }
     }
     return removed;
@@ -177,6 +180,16 @@ export class ObjectStore {
   async verify(hash: string): Promise<boolean> {
     const bytes = await readFile(this.pathOf(hash)).catch(() => null);
     return bytes !== null && ObjectStore.hash(bytes) === hash;
+  }
+}
+
+/** Whether a process with this pid exists (EPERM: it does, as another user's). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

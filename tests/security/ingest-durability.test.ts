@@ -6,8 +6,9 @@
  * bookkeeping, writing the objects after the commit, skipping the file or the folder fsync, writing
  * an existing object again).
  */
+import { spawnSync } from 'node:child_process';
 import { existsSync, readlinkSync, statSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
@@ -220,5 +221,24 @@ describe('object store: write-once', () => {
     await store.putMany([{ bytes, hash }]);
     const after = statSync(store.pathOf(hash));
     expect([after.ino, after.mtimeMs]).toEqual([before.ino, before.mtimeMs]);
+  });
+});
+
+describe('object store: leftovers of a killed writer', () => {
+  it('are swept at start-up; a file another running process is writing is left alone', async () => {
+    const root = join(tempDir(), 'objects');
+    const store = new ObjectStore(root);
+    const bytes = buildOrdinary({ subject: 'Avanzi' });
+    await store.putMany([{ bytes, hash: ObjectStore.hash(bytes) }]);
+    const folder = join(root, ObjectStore.hash(bytes).slice(0, 2));
+    // A pid that ran and ended: its writer is gone.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    const dead = join(folder, `.abcdef012345.${gone}.0a1b2c3d.tmp`);
+    const live = join(folder, `.abcdef012345.${process.ppid}.0a1b2c3d.tmp`);
+    await writeFile(dead, 'a metà');
+    await writeFile(live, 'in scrittura');
+    expect(await store.sweepTemporary()).toBe(1);
+    expect(existsSync(dead)).toBe(false);
+    expect(existsSync(live)).toBe(true);
   });
 });
