@@ -64,6 +64,14 @@ test('connect this PC to the office server, confirm the fingerprint, sign in, an
     await expect(page.locator('.reader-pane').getByText('Parcella alfaonly').first()).toBeVisible();
     await page.screenshot({ path: `${SHOTS}/office-list.png` });
 
+    // Signing out and in again: the name last used on that server is offered.
+    await page.getByRole('button', { name: 'Esci' }).click();
+    await expect(login.getByLabel('Nome utente', { exact: true })).toHaveValue('rita');
+    await login.getByLabel('Password', { exact: true }).fill(PASSWORD);
+    await login.getByRole('button', { name: 'Accedi' }).click();
+    await expect(page.getByText('Parcella alfaonly').first()).toBeVisible();
+    await page.getByText('Parcella alfaonly').first().click();
+
     await page.getByTestId('office-chip').click();
     await expect(page.getByTestId('office-connected')).toHaveText(`Connesso a ${server.url} come rita`);
     await page.screenshot({ path: `${SHOTS}/office-connected.png` });

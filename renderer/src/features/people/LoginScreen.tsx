@@ -3,8 +3,9 @@
  * verification, a code of the authenticator app or a recovery code; or an invitation code and a
  * new password for a person the office has just added.
  */
-import { type FormEvent, useState } from 'react';
+import { type FormEvent, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useOfficeStore } from '../office/office-store.ts';
 import { loginErrorText, totpErrorText } from './errors.ts';
 import { EMPTY_PAIR, PasswordPair, Problem, pairProblem } from './fields.tsx';
 import { useSessionStore } from './session-store.ts';
@@ -18,6 +19,11 @@ export function LoginScreen() {
   const signedIn = useSessionStore((s) => s.signedIn);
   const [step, setStep] = useState<Step>({ kind: 'password' });
   const [name, setName] = useState('');
+  // On an office server, the name last used there (office-server.json on this PC), once known.
+  const lastUser = useOfficeStore((s) => (s.status?.state === 'local' ? null : (s.status?.lastUser ?? null)));
+  useEffect(() => {
+    if (lastUser) setName((typed) => typed || lastUser);
+  }, [lastUser]);
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [invite, setInvite] = useState('');
