@@ -18,6 +18,7 @@ import type { InspectResult } from '../pec/inspect.ts';
 
 export type { ListRow, MailboxEntry, SmartView, ViewCount, ViewRef } from '../../db/views.ts';
 
+import type { CoreEvents, SyncErrorCode } from '../common/core-events.ts';
 import {
   type OfficeEvents,
   type OfficeResults,
@@ -377,44 +378,11 @@ export interface ProviderPresetView {
   smtp: { host: string; port: number; security: 'tls' | 'starttls' };
 }
 
-export interface SyncProgress {
-  accountId: number;
-  email: string;
-  folder: string;
-  /** Messages of this folder handled so far in this pass, and how many it had to fetch. */
-  done: number;
-  total: number;
-  /** Messages per second over this pass. */
-  rate: number;
-}
+// The core's own events and sync's payloads live below the API (main/common), where sync emits them.
+export type { CoreEvents, SyncErrorCode, SyncProgress, SyncStateEvent } from '../common/core-events.ts';
 
-export type SyncErrorCode =
-  | 'auth-failed'
-  | 'connection-failed'
-  | 'tls-failed'
-  | 'timeout'
-  | 'server-error'
-  | 'no-password';
-
-export interface SyncStateEvent {
-  accountId: number;
-  email: string;
-  state: 'idle' | 'syncing' | 'error';
-  errorCode: SyncErrorCode | null;
-  error: string | null;
-}
-
-export interface ApiEvents extends KeepEvents, OfficeEvents {
-  'app.notice': { level: 'info' | 'warning' | 'error'; message: string };
-  'archive.changed': { created: number; threads: number[] };
-  'sync.progress': SyncProgress;
-  'sync.state': SyncStateEvent;
-  /** Messages archived before the full-text index existed, being added to it. */
-  'search.backfill': { done: number; total: number };
-  /** Steps of building the demo archive (keys, messages, archive, opening), while demo.open runs. */
-  'demo.progress': { done: number; total: number };
-  /** Outbox rows of a mailbox changed state (queued, sending, sent, failed…). */
-  'outbox.changed': { accountId: number | null; ids: number[] };
+/** Every event the front ends may receive: the core's own (main/common), and the features'. */
+export interface ApiEvents extends CoreEvents, KeepEvents, OfficeEvents {
   /** A reminder before a due day, a due day passed, an escalation (issue 14): for userIds only. */
   'work.notice': WorkNotice;
 }
