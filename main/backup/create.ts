@@ -25,6 +25,7 @@ import {
   snapshotDatabase,
   tableCounts,
 } from '../../db/backup.ts';
+import { syncDirectory } from '../common/fsync.ts';
 import { VERSION } from '../version.ts';
 import {
   type BackupManifest,
@@ -213,21 +214,11 @@ export async function createBackup(options: BackupOptions): Promise<BackupResult
     }
     // link() fails when `out` appeared meanwhile: a backup never replaces a file.
     await link(partial, out);
-    await syncFolder(dirname(out));
+    await syncDirectory(dirname(out));
     return { out, manifest, problems };
   } finally {
     await tar?.abort();
     sums?.destroy();
     for (const file of [partial, snapshot, `${snapshot}-journal`, sumsFile]) await rm(file, { force: true });
-  }
-}
-
-async function syncFolder(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
