@@ -188,14 +188,27 @@ function transportError(target: Target, error: NodeJS.ErrnoException): RemoteErr
   return new RemoteError('unreachable', `${target.origin} cannot be reached (${code || error.message})`);
 }
 
-/** The server's certificate fingerprint, to show a person on first contact. */
-export async function probeFingerprint(url: string, timeoutMs = 10_000): Promise<string> {
+/** The certificate an office server presents: what a person compares before pinning it. */
+export interface CertificateSeen {
+  url: string;
+  fingerprint: string;
+  subject: string | null;
+  validTo: string | null;
+}
+
+/**
+ * First contact: the server's certificate (fingerprint, subject, expiry), read from the TLS
+ * handshake alone. Nothing is written to the connection, so nothing of the person's (no name, no
+ * password) reaches a server before its fingerprint is confirmed.
+ */
+export function probeCertificate(url: string, timeoutMs = 10_000): Promise<CertificateSeen> {
   const target = parseServerUrl(url);
   return new Promise((resolve, reject) => {
     const socket = tlsConnect({
       host: target.host,
       port: target.port,
       ...(isIP(target.host) ? {} : { servername: target.host }),
+      // A self-signed certificate is what is being looked at: checked by the person, then pinned.
       rejectUnauthorized: false,
     });
     socket.setTimeout(timeoutMs, () => {
@@ -204,12 +217,24 @@ export async function probeFingerprint(url: string, timeoutMs = 10_000): Promise
     });
     socket.once('error', (error) => reject(transportError(target, error)));
     socket.once('secureConnect', () => {
-      const raw = socket.getPeerCertificate().raw;
+      const cert = socket.getPeerCertificate();
       socket.destroy();
-      if (!raw) reject(new RemoteError('protocol', `${target.origin} presented no certificate`));
-      else resolve(fingerprintOfDer(raw));
+      if (!cert?.raw) return reject(new RemoteError('protocol', `${target.origin} presented no certificate`));
+      const validTo = cert.valid_to ? new Date(cert.valid_to) : null;
+      const cn = cert.subject?.CN;
+      resolve({
+        url: target.origin,
+        fingerprint: fingerprintOfDer(cert.raw),
+        subject: (Array.isArray(cn) ? cn[0] : cn) ?? null,
+        validTo: validTo && !Number.isNaN(validTo.getTime()) ? validTo.toISOString() : null,
+      });
     });
   });
+}
+
+/** The server's certificate fingerprint, to show a person on first contact. */
+export async function probeFingerprint(url: string, timeoutMs = 10_000): Promise<string> {
+  return (await probeCertificate(url, timeoutMs)).fingerprint;
 }
 
 /** One POST /api/call over a socket already checked. */

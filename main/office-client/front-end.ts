@@ -16,7 +16,14 @@ import { EventBus } from '../api/events.ts';
 import type { ApiEventName } from '../api/methods.ts';
 import type { ApiRegistry, Caller } from '../api/registry.ts';
 import { normalizeFingerprint } from '../client/fingerprint.ts';
-import { connectRemote, type RemoteClient, RemoteError, type RemoteOptions } from '../client/remote.ts';
+import {
+  type CertificateSeen,
+  connectRemote,
+  probeCertificate,
+  type RemoteClient,
+  RemoteError,
+  type RemoteOptions,
+} from '../client/remote.ts';
 import type { Core } from '../core.ts';
 import {
   type ConnectionSettings,
@@ -32,7 +39,6 @@ import {
 import { type OfficeProbe, type OfficeStatus, officeSchemas } from './office-contract.ts';
 import type { OfficeController } from './office-handlers.ts';
 import { OfficeLink, RemoteEvent } from './office-link.ts';
-import { type CertificateSeen, probeCertificate } from './probe.ts';
 
 export interface FrontEndOptions {
   /** The person's config folder (main/paths.ts userDataDir; Electron's userData). */
