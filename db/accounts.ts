@@ -1,6 +1,6 @@
 /** Accounts and their folders, with the sync bookkeeping of each folder. */
 import { and, asc, eq, gt, isNotNull, isNull, sql } from 'drizzle-orm';
-import type { Db } from './database.ts';
+import { type Db, prepared } from './database.ts';
 import { accounts, flagChanges, mailboxes, messageLocations } from './schema.ts';
 
 export type AccountRow = typeof accounts.$inferSelect;
@@ -101,17 +101,26 @@ export function recordMailboxProgress(
   mailboxId: number,
   progress: { lastUid?: number; highestModseq?: string | null; messageCount?: number; syncedAt?: string },
 ): void {
-  db.update(mailboxes)
-    .set({
-      ...(progress.lastUid !== undefined
-        ? { lastUid: sql`max(${mailboxes.lastUid}, ${progress.lastUid})` }
-        : {}),
-      ...(progress.highestModseq !== undefined ? { highestModseq: progress.highestModseq } : {}),
-      ...(progress.messageCount !== undefined ? { messageCount: progress.messageCount } : {}),
-      ...(progress.syncedAt ? { lastSyncedAt: progress.syncedAt } : {}),
-    })
-    .where(eq(mailboxes.id, mailboxId))
-    .run();
+  // Committed with every ingest batch: one statement prepared once, each field written only when given.
+  const { lastUid, highestModseq, messageCount, syncedAt } = progress;
+  prepared(
+    db,
+    `UPDATE mailboxes SET last_uid = CASE WHEN ? THEN max(last_uid, ?) ELSE last_uid END,
+        highest_modseq = CASE WHEN ? THEN ? ELSE highest_modseq END,
+        message_count = CASE WHEN ? THEN ? ELSE message_count END,
+        last_synced_at = CASE WHEN ? THEN ? ELSE last_synced_at END
+      WHERE id = ?`,
+  ).run(
+    lastUid !== undefined ? 1 : 0,
+    lastUid ?? null,
+    highestModseq !== undefined ? 1 : 0,
+    highestModseq ?? null,
+    messageCount !== undefined ? 1 : 0,
+    messageCount ?? null,
+    syncedAt ? 1 : 0,
+    syncedAt ?? null,
+    mailboxId,
+  );
 }
 
 /**

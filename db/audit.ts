@@ -1,18 +1,23 @@
 /** The audit log's SQL (main/auth/audit.ts appends and verifies the chain). */
-import type { Db } from './database.ts';
+import { type Db, prepared } from './database.ts';
+import { insertRow } from './rows.ts';
 import { auditLog } from './schema.ts';
 
 export type AuditRow = typeof auditLog.$inferSelect;
 export type NewAuditRow = Omit<typeof auditLog.$inferInsert, 'id'>;
 
+/*
+ * Appending (the last entry, then the new one) is prepared once per connection: routing rules
+ * append an entry per action inside ingest (issue 11).
+ */
 export function lastAuditEntry(db: Db): Pick<AuditRow, 'id' | 'hash'> | undefined {
-  return db.$client.prepare('SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
+  return prepared(db, 'SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1').get() as
     | Pick<AuditRow, 'id' | 'hash'>
     | undefined;
 }
 
 export function insertAuditEntry(db: Db, row: NewAuditRow): number {
-  return db.insert(auditLog).values(row).returning({ id: auditLog.id }).get().id;
+  return insertRow(db, auditLog, row);
 }
 
 /** Every entry in order, a page at a time (the chain is checked from the first). */

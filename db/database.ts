@@ -103,11 +103,11 @@ function restrictArchive(sqlite: Database.Database, file: string, loose: boolean
 
 /** The change sequence: every insert or change of a message or thread takes the next number. */
 export function nextSeq(db: Db): number {
-  const row = db.$client
-    .prepare(
-      "INSERT INTO meta(key, value) VALUES ('seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value",
-    )
-    .get() as { value: string };
+  // Taken several times per ingested message: prepared once (see prepared below).
+  const row = prepared(
+    db,
+    "INSERT INTO meta(key, value) VALUES ('seq', '1') ON CONFLICT(key) DO UPDATE SET value = CAST(value AS INTEGER) + 1 RETURNING value",
+  ).get() as { value: string };
   return Number(row.value);
 }
 

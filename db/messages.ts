@@ -2,9 +2,10 @@
  * Message rows: insert once per object hash, where each copy sits on the server, attachments,
  * and the reads the CLI and the UI need.
  */
-import { and, asc, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import { type Db, nextSeq, prepared } from './database.ts';
 import { withPendingChanges } from './flags.ts';
+import { insertRow, rowColumns, toRow } from './rows.ts';
 import { attachments, mailboxes, messageLocations, messages } from './schema.ts';
 
 export type MessageRow = typeof messages.$inferSelect;
@@ -19,49 +20,40 @@ export interface Location {
   internalDate?: string | null;
 }
 
+/**
+ * The ingest writer's statements below (per batch: findMessageIdsByHash; per message: the insert,
+ * its location, its thread, its thread's members) are prepared once per connection (prepared,
+ * rows.ts): building them through drizzle and preparing them again per message was most of the
+ * writer's time (issue 11).
+ */
 export function findMessageIdsByHash(db: Db, hashes: string[]): Map<string, number> {
   const out = new Map<string, number>();
+  const byHash = prepared(
+    db,
+    'SELECT id, object_hash AS hash FROM messages WHERE object_hash IN (SELECT value FROM json_each(?))',
+  );
   for (let i = 0; i < hashes.length; i += 500) {
     const chunk = hashes.slice(i, i + 500);
-    for (const row of db
-      .select({ id: messages.id, hash: messages.objectHash })
-      .from(messages)
-      .where(inArray(messages.objectHash, chunk))
-      .all()) {
+    for (const row of byHash.all(JSON.stringify(chunk)) as { id: number; hash: string }[])
       out.set(row.hash, row.id);
-    }
   }
   return out;
 }
 
 export function insertMessage(db: Db, row: NewMessage, files: NewAttachment[]): number {
-  const id = db
-    .insert(messages)
-    .values({ ...row, seq: nextSeq(db) })
-    .returning({ id: messages.id })
-    .get().id;
-  if (files.length > 0)
-    db.insert(attachments)
-      .values(files.map((f) => ({ ...f, messageId: id })))
-      .run();
+  const id = insertRow(db, messages, { ...row, seq: nextSeq(db) });
+  for (const f of files) insertRow(db, attachments, { ...f, messageId: id });
   return id;
 }
 
 export function upsertLocation(db: Db, messageId: number, loc: Location): void {
-  db.insert(messageLocations)
-    .values({
-      mailboxId: loc.mailboxId,
-      uid: loc.uid,
-      messageId,
-      flags: JSON.stringify(loc.flags),
-      modseq: loc.modseq ?? null,
-      internalDate: loc.internalDate ?? null,
-    })
-    .onConflictDoUpdate({
-      target: [messageLocations.mailboxId, messageLocations.uid],
-      set: { messageId, flags: JSON.stringify(loc.flags), modseq: loc.modseq ?? null },
-    })
-    .run();
+  const flags = JSON.stringify(loc.flags);
+  const modseq = loc.modseq ?? null;
+  prepared(
+    db,
+    `INSERT INTO message_locations (mailbox_id, uid, message_id, flags, modseq, internal_date) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (mailbox_id, uid) DO UPDATE SET message_id = ?, flags = ?, modseq = ?`,
+  ).run(loc.mailboxId, loc.uid, messageId, flags, modseq, loc.internalDate ?? null, messageId, flags, modseq);
 }
 
 export function updateLocationFlags(
@@ -78,29 +70,24 @@ export function updateLocationFlags(
 }
 
 export function setMessageThread(db: Db, messageId: number, threadId: number): void {
-  db.update(messages)
-    .set({ threadId, seq: nextSeq(db) })
-    .where(eq(messages.id, messageId))
-    .run();
+  const seq = nextSeq(db);
+  prepared(db, 'UPDATE messages SET thread_id = ?, seq = ? WHERE id = ?').run(threadId, seq, messageId);
 }
 
 /** Messages not yet in a thread whose own Message-ID is the PEC's: a sent copy synced first. */
 export function unthreadedByMessageId(db: Db, messageId: string): number[] {
-  return db
-    .select({ id: messages.id })
-    .from(messages)
-    .where(and(eq(messages.messageId, messageId), isNull(messages.threadId)))
-    .all()
-    .map((r) => r.id);
+  return prepared(db, 'SELECT id FROM messages WHERE message_id = ? AND thread_id IS NULL')
+    .pluck()
+    .all(messageId) as number[];
 }
 
 export function threadMembers(db: Db, threadId: number): MessageRow[] {
-  return db
-    .select()
-    .from(messages)
-    .where(eq(messages.threadId, threadId))
-    .orderBy(asc(messages.certDate), asc(messages.id))
-    .all();
+  return (
+    prepared(
+      db,
+      `SELECT ${rowColumns(messages, 'm')} FROM messages m WHERE m.thread_id = ? ORDER BY m.cert_date, m.id`,
+    ).all(threadId) as Record<string, unknown>[]
+  ).map((r) => toRow(messages, r));
 }
 
 export interface MessageListItem {

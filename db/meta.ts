@@ -1,16 +1,20 @@
-/** Small facts about the archive kept in `meta` (versions of derived data, progress markers). */
-import { eq } from 'drizzle-orm';
-import type { Db } from './database.ts';
-import { meta } from './schema.ts';
+/**
+ * Small facts about the archive kept in `meta` (versions of derived data, progress markers, the
+ * work settings ingest reads at every batch): statements prepared once per connection.
+ */
+import { type Db, prepared } from './database.ts';
 
 export function getMeta(db: Db, key: string): string | undefined {
-  return db.select().from(meta).where(eq(meta.key, key)).get()?.value;
+  return prepared(db, 'SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
 }
 
 export function setMeta(db: Db, key: string, value: string): void {
-  db.insert(meta).values({ key, value }).onConflictDoUpdate({ target: meta.key, set: { value } }).run();
+  prepared(
+    db,
+    'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
 }
 
 export function deleteMeta(db: Db, key: string): void {
-  db.delete(meta).where(eq(meta.key, key)).run();
+  prepared(db, 'DELETE FROM meta WHERE key = ?').run(key);
 }

@@ -147,9 +147,11 @@ const CHANGE_COLUMNS: Record<keyof ItemChange, string> = {
 export function updateItem(db: Db, id: number, change: ItemChange): void {
   const keys = (Object.keys(change) as (keyof ItemChange)[]).filter((k) => k in CHANGE_COLUMNS);
   if (keys.length === 0) return;
-  db.$client
-    .prepare(`UPDATE work_items SET ${keys.map((k) => `${CHANGE_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`)
-    .run(...keys.map((k) => change[k] ?? null), id);
+  // Routing rules update items inside ingest: one statement per set of columns, prepared once.
+  prepared(
+    db,
+    `UPDATE work_items SET ${keys.map((k) => `${CHANGE_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`,
+  ).run(...keys.map((k) => change[k] ?? null), id);
 }
 
 export interface WorkEventRow {
