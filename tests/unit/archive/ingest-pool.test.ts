@@ -56,7 +56,12 @@ describe('ingest worker threads', () => {
     const here = await Promise.all(raws.map((raw) => ingestRecord(raw, AT, testAnchors())));
     expect(inWorkers).toEqual(here);
     for (const record of inWorkers)
-      for (const c of record.contents) expect(Buffer.isBuffer(c.content)).toBe(true);
+      for (const c of record.contents) {
+        expect(Buffer.isBuffer(c.content)).toBe(true);
+        // Its own memory, no more: not a view that keeps a larger buffer alive in the text queue.
+        expect(c.content.buffer.byteLength).toBe(c.content.byteLength);
+      }
+    expect(inWorkers.flatMap((r) => r.contents).some((c) => c.content.byteLength < 4096)).toBe(true);
     expect(inWorkers.at(-1)!.row.kind).toBe('unparseable');
   });
 
