@@ -4,6 +4,8 @@
  */
 import { useTranslation } from 'react-i18next';
 import type { ListRow } from '../../../../main/api/contract.ts';
+import { can } from '../people/rights.ts';
+import { useSessionStore } from '../people/session-store.ts';
 import { TagChips } from './TagChips.tsx';
 import { useWorkStore } from './work-store.ts';
 import { assigneeLabel, formatDay, romeToday, stateLabel } from './work-words.ts';
@@ -42,7 +44,7 @@ export function RowCheck({ id }: { id: number }) {
   const { t } = useTranslation();
   const chosen = useWorkStore((s) => s.chosen.has(id));
   const toggle = useWorkStore((s) => s.toggleChosen);
-  const routes = useWorkStore((s) => s.routes);
+  const routes = useSessionStore((s) => can(s.rights, 'route'));
   if (routes === false) return null;
   return (
     <input

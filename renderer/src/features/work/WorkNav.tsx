@@ -3,6 +3,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatNumber } from '../../format.ts';
 import { useMailStore } from '../../store/mail-store.ts';
+import { administers as administersAll } from '../people/rights.ts';
+import { useSessionStore } from '../people/session-store.ts';
 import { WorkNotices } from './WorkNotices.tsx';
 import { useWorkStore, type WorkPage } from './work-store.ts';
 import './work.css';
@@ -10,7 +12,8 @@ import './work.css';
 export function WorkNav({ onOpen }: { onOpen?: () => void }) {
   const { t } = useTranslation();
   const tags = useWorkStore((s) => s.tags);
-  const administers = useWorkStore((s) => s.administers);
+  // The signed-in person's rights (read again at every sign-in), not a copy taken at start.
+  const administers = useSessionStore((s) => administersAll(s.rights));
   const page = useWorkStore((s) => s.page);
   const setPage = useWorkStore((s) => s.setPage);
   const bridge = useWorkStore((s) => s.bridge);

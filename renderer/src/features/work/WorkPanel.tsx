@@ -9,6 +9,8 @@ import { useTranslation } from 'react-i18next';
 import type { WorkEventView, WorkView } from '../../../../main/api/contract.ts';
 import { formatDateTime } from '../../format.ts';
 import { useMailStore } from '../../store/mail-store.ts';
+import { administers as administersAll, can as hasRight } from '../people/rights.ts';
+import { useSessionStore } from '../people/session-store.ts';
 import { AssignSelect, assignArgs } from './AssignSelect.tsx';
 import { TagChips } from './TagChips.tsx';
 import { useWorkStore } from './work-store.ts';
@@ -51,8 +53,9 @@ export function WorkPanel() {
   const loadOpen = useWorkStore((s) => s.loadOpen);
   const change = useWorkStore((s) => s.change);
   const tags = useWorkStore((s) => s.tags);
-  const routes = useWorkStore((s) => s.routes);
-  const administers = useWorkStore((s) => s.administers);
+  // The signed-in person's rights (read again at every sign-in), not a copy taken at start.
+  const routes = useSessionStore((s) => hasRight(s.rights, 'route'));
+  const administers = useSessionStore((s) => administersAll(s.rights));
   const createTag = useWorkStore((s) => s.createTag);
   const bridge = useWorkStore((s) => s.bridge);
   const [comment, setComment] = useState('');

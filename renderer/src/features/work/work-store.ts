@@ -28,10 +28,6 @@ interface WorkState {
   bridge: PecDeskBridge | null;
   tags: TagView[];
   people: People | null;
-  /** Owner or administrator: rules, settings, the taxonomy. */
-  administers: boolean;
-  /** May route (assign, tag, claim) on some mailbox; null until known. */
-  routes: boolean | null;
   /** The open row's work (the reader). */
   open: WorkView | null;
   /** Rows chosen in the list (message ids of their heads). */
@@ -79,8 +75,6 @@ export const useWorkStore = create<WorkState>((set, get) => ({
   bridge: null,
   tags: [],
   people: null,
-  administers: false,
-  routes: null,
   open: null,
   chosen: new Set(),
   page: null,
@@ -98,20 +92,10 @@ export const useWorkStore = create<WorkState>((set, get) => ({
   async load() {
     const { bridge } = get();
     if (!bridge) return;
-    const [tags, people, status] = await Promise.all([
-      bridge.call('tags.list', {}),
-      bridge.call('work.people', {}),
-      bridge.call('auth.status', {}),
-    ]);
+    // Who may route or administer is the session store's (people/session-store.ts).
+    const [tags, people] = await Promise.all([bridge.call('tags.list', {}), bridge.call('work.people', {})]);
     if (tags.ok) set({ tags: tags.value });
     if (people.ok) set({ people: people.value });
-    if (status.ok && status.value.rights)
-      set({
-        administers: status.value.rights.administers,
-        routes:
-          status.value.rights.administers ||
-          status.value.rights.mailboxes.some((m) => m.rights.includes('route')),
-      });
   },
   async loadOpen(id) {
     const { bridge } = get();
