@@ -50,7 +50,7 @@ test.describe('adding a mailbox', () => {
     // No mailbox, nothing to sync.
     await expect(page.getByRole('button', { name: 'Sincronizza ora' })).toHaveCount(0);
 
-    const provider = page.getByLabel('Gestore');
+    const provider = page.getByLabel('Gestore', { exact: true });
     const options = await provider.locator('option').allTextContents();
     expect(options).toEqual([
       "Dal dominio dell'indirizzo",
@@ -65,7 +65,7 @@ test.describe('adding a mailbox', () => {
     ]);
     await expect(page.getByLabel('Nome utente')).toBeVisible();
     // Server fields only for a manual server.
-    await expect(page.getByLabel('Sicurezza')).toHaveCount(0);
+    await expect(page.getByLabel('Sicurezza', { exact: true })).toHaveCount(0);
 
     // An empty address is said so, before anything is asked of the server.
     await page.getByRole('button', { name: 'Prova connessione' }).click();
@@ -82,11 +82,11 @@ test.describe('adding a mailbox', () => {
     await expect(page.getByRole('alert')).toContainText('Per Legalmail (InfoCert) serve il nome utente');
 
     await provider.selectOption({ label: 'Altro (server manuale)' });
-    const security = page.getByLabel('Sicurezza');
+    const security = page.getByLabel('Sicurezza', { exact: true });
     await expect(security.locator('option')).toHaveText(['SSL/TLS', 'STARTTLS']);
-    await expect(page.getByLabel('Porta')).toHaveValue('993');
+    await expect(page.getByLabel('Porta', { exact: true })).toHaveValue('993');
     await security.selectOption('starttls');
-    await expect(page.getByLabel('Porta')).toHaveValue('143');
+    await expect(page.getByLabel('Porta', { exact: true })).toHaveValue('143');
     await page.getByRole('button', { name: 'Aggiungi casella' }).click();
     await expect(page.getByRole('alert')).toHaveText('Scrivi il nome del server IMAP (es. imap.example.it).');
     await page.screenshot({ path: `${SHOTS}/accounts-form.png`, fullPage: true });
@@ -98,10 +98,10 @@ test.describe('adding a mailbox', () => {
     await page.goto(served.url);
     await page.getByTestId('welcome').getByRole('button', { name: 'Aggiungi casella' }).click();
     await page.getByLabel('Indirizzo PEC').fill(user.user);
-    await page.getByLabel('Gestore').selectOption({ label: 'Altro (server manuale)' });
+    await page.getByLabel('Gestore', { exact: true }).selectOption({ label: 'Altro (server manuale)' });
     await page.getByLabel('Server IMAP').fill('127.0.0.1');
-    await page.getByLabel('Sicurezza').selectOption('starttls');
-    await page.getByLabel('Porta').fill(String(server.starttlsPort));
+    await page.getByLabel('Sicurezza', { exact: true }).selectOption('starttls');
+    await page.getByLabel('Porta', { exact: true }).fill(String(server.starttlsPort));
     await page.getByLabel('Password').fill('sbagliata');
 
     await page.getByRole('button', { name: 'Prova connessione' }).click();

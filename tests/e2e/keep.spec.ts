@@ -172,7 +172,7 @@ test.describe('keeping the mailbox and the proof', () => {
     await page.getByTestId('proof-bundle').click();
     const file = await download;
     expect(file.suggestedFilename()).toMatch(
-      /^fascicolo-PEC \d{4}-\d{2}-\d{2} Diffida ad adempiere – contratto n\. 42_2026\.zip$/,
+      /^fascicolo-PEC \d{4}-\d{2}-\d{2} Diffida ad adempiere – contratto n\. 42 2026\.zip$/,
     );
     const zip = unzipSync(readFileSync((await file.path())!));
     expect(Object.keys(zip).sort()).toEqual([

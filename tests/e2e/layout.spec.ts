@@ -145,7 +145,7 @@ test.describe('at 1024 × 700', () => {
 
     await page.getByRole('button', { name: 'Gestisci caselle' }).click();
     await expect(page.getByTestId('account')).toBeVisible();
-    await page.getByLabel('Gestore').selectOption('custom');
+    await page.getByLabel('Gestore', { exact: true }).selectOption('custom');
     expect(await overflows(page, ['.account', '.account-form', '.server-fields'])).toEqual([]);
     await page.screenshot({ path: `${SHOTS}/layout-1024-accounts.png` });
   });

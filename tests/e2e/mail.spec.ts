@@ -90,12 +90,12 @@ test('the accounts screen shows the mailbox in sync and offers adding one by pro
   await page.goto(url());
   await page.getByRole('button', { name: 'Gestisci caselle' }).click();
   await expect(page.getByTestId('account')).toContainText('studio.rossi@pec.alfa.test');
-  await expect(page.getByLabel('Gestore')).toBeVisible();
+  await expect(page.getByLabel('Gestore', { exact: true })).toBeVisible();
   await page.getByLabel('Indirizzo PEC').fill('nuova@pec.alfa.test');
   await page.getByLabel('Password').fill('sbagliata');
-  await page.getByLabel('Gestore').selectOption('custom');
+  await page.getByLabel('Gestore', { exact: true }).selectOption('custom');
   await page.getByLabel('Server IMAP').fill('127.0.0.1');
-  await page.getByLabel('Porta').fill('1');
+  await page.getByLabel('Porta', { exact: true }).fill('1');
   await page.getByRole('button', { name: 'Prova connessione' }).click();
   await expect(page.getByRole('alert')).toContainText('Il server della casella non risponde');
   await page.screenshot({ path: `${SHOTS}/accounts.png` });

@@ -56,7 +56,7 @@ test.describe('sending PEC', () => {
     await page.goto(served.url);
     await page.getByTestId('welcome').getByRole('button', { name: 'Aggiungi casella' }).click();
     await page.getByLabel('Indirizzo PEC').fill(me.address);
-    await page.getByLabel('Gestore').selectOption({ label: 'Altro (server manuale)' });
+    await page.getByLabel('Gestore', { exact: true }).selectOption({ label: 'Altro (server manuale)' });
     await page.getByLabel('Server IMAP').fill('127.0.0.1');
     await page.getByLabel('Porta', { exact: true }).fill(String(sim.info.imap.port));
     await page.getByLabel('Server di invio (SMTP)').fill('127.0.0.1');

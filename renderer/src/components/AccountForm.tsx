@@ -129,6 +129,7 @@ export function AccountForm({
         {t('accounts.preset')}
         <select
           value={form.preset}
+          aria-label={t('accounts.preset')}
           aria-describedby={presetHint ? `${id}-preset-hint` : undefined}
           onChange={(e) => edit({ preset: e.target.value })}
         >
@@ -160,6 +161,7 @@ export function AccountForm({
             {t('accounts.security')}
             <select
               value={form.security}
+              aria-label={t('accounts.security')}
               onChange={(e) => setForm((f) => withSecurity(f, e.target.value as 'tls' | 'starttls'))}
             >
               <option value="tls">{t('accounts.securityTls')}</option>
@@ -183,6 +185,7 @@ export function AccountForm({
             <span className="sr-only"> {t('accounts.smtpPortSuffix')}</span>
             <select
               value={form.smtpSecurity}
+              aria-label={`${t('accounts.security')} ${t('accounts.smtpPortSuffix')}`}
               onChange={(e) => {
                 const smtpSecurity = e.target.value as 'tls' | 'starttls';
                 setForm((f) => ({

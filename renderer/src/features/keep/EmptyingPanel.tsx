@@ -133,7 +133,12 @@ export function EmptyingPanel({ email, onDone }: { email: string; onDone: () => 
         </label>
         <label>
           {t('keep.empty.folder')}{' '}
-          <select value={folder} onChange={(e) => setFolder(e.target.value)}>
+          {/* Named by the label alone: within a <label>, the options would join the name. */}
+          <select
+            value={folder}
+            aria-label={t('keep.empty.folder')}
+            onChange={(e) => setFolder(e.target.value)}
+          >
             <option value="">{t('keep.empty.allFolders')}</option>
             {(policy?.folders ?? []).map((f) => (
               <option key={f} value={f}>
@@ -146,6 +151,7 @@ export function EmptyingPanel({ email, onDone }: { email: string; onDone: () => 
           {t('keep.empty.action')}{' '}
           <select
             value={moveTo ? 'move' : 'delete'}
+            aria-label={t('keep.empty.action')}
             onChange={(e) =>
               setMoveTo(
                 e.target.value === 'move'
