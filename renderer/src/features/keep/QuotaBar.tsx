@@ -61,7 +61,7 @@ export function QuotaBar({ quota, now = new Date() }: { quota: Quota | null | un
             })}
           </>
         )}
-        · {t('keep.quota.readAt', { when: formatDateTime(quota.at) })}
+        {` · ${t('keep.quota.readAt', { when: formatDateTime(quota.at) })}`}
       </div>
     </div>
   );
