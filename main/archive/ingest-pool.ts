@@ -45,6 +45,8 @@ export interface IngestPoolOptions {
   anchors?: TrustAnchors;
   /** Messages given to one worker before it answers (it reads the next while one waits). */
   perWorker?: number;
+  /** Raw bytes given to one worker before it answers; it always gets at least one message. */
+  perWorkerBytes?: number;
   /** Stop the workers after this long without work (ms). */
   idleMs?: number;
 }
@@ -64,6 +66,8 @@ interface PoolWorker {
   worker: Worker;
   ready: boolean;
   inFlight: Map<number, Job>;
+  /** Raw bytes of the messages in flight. */
+  inFlightBytes: number;
   /** It reads a suspect message alone: nothing else is given to it meanwhile. */
   isolated: boolean;
   /** Set when it stopped on purpose (idle, close): its exit is not a failure. */
@@ -105,6 +109,16 @@ function poolAnchors(anchors: TrustAnchors | undefined): PoolAnchors | null {
   return { certificates: chosen.certificates.map(certificateDer), eras: chosen.eras, source: chosen.source };
 }
 
+/**
+ * Messages a worker holds: the archive's thread answers and feeds the workers between commits,
+ * and a commit holds it for a WAL fsync plus the chunk's rows (5–10 ms); with 4 messages of about
+ * a millisecond each the worker ran dry during every commit (idle 29 % of a 10,000-message sync,
+ * issue 11). Enough for a commit, bounded in bytes too (PER_WORKER_BYTES) so that big messages
+ * are not read many at once.
+ */
+const PER_WORKER = 16;
+const PER_WORKER_BYTES = 8 * 1024 * 1024;
+
 export class IngestPool {
   private readonly workers = new Set<PoolWorker>();
   private readonly queue: Job[] = [];
@@ -115,13 +129,15 @@ export class IngestPool {
   private broken: string | null = null;
   private readonly size: number;
   private readonly perWorker: number;
+  private readonly perWorkerBytes: number;
   private readonly idleMs: number;
   private shared: PoolAnchors | null | undefined;
   private waiting: (() => void)[] = [];
 
   constructor(private readonly options: IngestPoolOptions = {}) {
     this.size = Math.max(1, options.size ?? availableParallelism());
-    this.perWorker = Math.max(1, options.perWorker ?? 4);
+    this.perWorker = Math.max(1, options.perWorker ?? PER_WORKER);
+    this.perWorkerBytes = options.perWorkerBytes ?? PER_WORKER_BYTES;
     this.idleMs = options.idleMs ?? 30_000;
   }
 
@@ -185,7 +201,14 @@ export class IngestPool {
     this.shared ??= poolAnchors(this.options.anchors);
     const { entry, eval: isEval } = workerEntry();
     const worker = new Worker(entry, { eval: isEval, workerData: { anchors: this.shared } });
-    const pw: PoolWorker = { worker, ready: false, inFlight: new Map(), isolated: false, stopping: false };
+    const pw: PoolWorker = {
+      worker,
+      ready: false,
+      inFlight: new Map(),
+      inFlightBytes: 0,
+      isolated: false,
+      stopping: false,
+    };
     this.workers.add(pw);
     worker.unref();
     worker.on('message', (reply: WorkerReply) => this.answer(pw, reply));
@@ -203,6 +226,7 @@ export class IngestPool {
     const job = pw.inFlight.get(reply.id);
     if (!job) return;
     pw.inFlight.delete(reply.id);
+    pw.inFlightBytes -= job.raw.byteLength;
     if (pw.inFlight.size === 0) pw.isolated = false;
     if (reply.record) {
       // Structured cloning turns Buffers into plain Uint8Arrays: the text queue wants Buffers.
@@ -244,6 +268,7 @@ export class IngestPool {
       else this.queue.unshift(job);
     }
     pw.inFlight.clear();
+    pw.inFlightBytes = 0;
     if (!this.closed && this.queue.length > 0) {
       this.start();
       this.pump();
@@ -258,7 +283,10 @@ export class IngestPool {
       let best: PoolWorker | null = null;
       for (const w of this.workers) {
         if (!w.ready || w.stopping || w.isolated) continue;
-        const room = job.suspect ? w.inFlight.size === 0 : w.inFlight.size < this.perWorker;
+        const room = job.suspect
+          ? w.inFlight.size === 0
+          : w.inFlight.size === 0 ||
+            (w.inFlight.size < this.perWorker && w.inFlightBytes + job.raw.byteLength <= this.perWorkerBytes);
         if (room && (!best || w.inFlight.size < best.inFlight.size)) best = w;
       }
       if (!best) {
@@ -267,6 +295,7 @@ export class IngestPool {
       }
       this.queue.splice(i, 1);
       best.inFlight.set(job.id, job);
+      best.inFlightBytes += job.raw.byteLength;
       best.isolated = job.suspect;
       if (best.inFlight.size === 1) best.worker.ref();
       best.worker.postMessage({ id: job.id, raw: job.raw, archivedAt: job.archivedAt } satisfies WorkerJob);
@@ -297,6 +326,7 @@ export class IngestPool {
     this.workers.delete(pw);
     for (const job of pw.inFlight.values()) this.queue.unshift(job);
     pw.inFlight.clear();
+    pw.inFlightBytes = 0;
     await pw.worker.terminate();
   }
 }

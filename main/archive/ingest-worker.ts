@@ -8,8 +8,8 @@ import { certificateFromDer, type TrustAnchors } from '../pec/trust.ts';
 import type { PoolAnchors, WorkerJob, WorkerReply } from './ingest-pool.ts';
 import { ingestRecord } from './ingest-record.ts';
 
+if (!parentPort) throw new Error('ingest-worker runs as a worker thread');
 const port = parentPort;
-if (!port) throw new Error('ingest-worker runs as a worker thread');
 
 const given = (workerData as { anchors: PoolAnchors | null }).anchors;
 // The trust anchors rebuilt from their DER; without any, the shipped PEC trust list (read here).
@@ -21,7 +21,28 @@ const anchors: TrustAnchors | undefined = given
     }
   : undefined;
 
-port.on('message', async (job: WorkerJob) => {
+/**
+ * One message at a time, in the order given: the messages given together would otherwise be read
+ * interleaved and all answered at about the same moment, and the worker would wait, empty, until
+ * the archive's thread, busy committing, gave it the next ones (issue 11). Read one after the
+ * other, they are answered one by one and the worker always holds the rest (ingest-pool.ts
+ * PER_WORKER).
+ */
+let reading: Promise<void> = Promise.resolve();
+
+port.on('message', (job: WorkerJob) => {
+  // read() answers every failure of the message itself; anything else stops the worker, as an
+  // unhandled rejection would, and the pool reads its messages again.
+  reading = reading
+    .then(() => read(job))
+    .catch((error: unknown) =>
+      process.nextTick(() => {
+        throw error;
+      }),
+    );
+});
+
+async function read(job: WorkerJob): Promise<void> {
   let reply: WorkerReply;
   const transfer: ArrayBuffer[] = [];
   try {
@@ -54,6 +75,6 @@ port.on('message', async (job: WorkerJob) => {
     // A buffer that cannot move is copied instead.
     port.postMessage(reply);
   }
-});
+}
 
 port.postMessage({ ready: true } satisfies WorkerReply);

@@ -82,6 +82,40 @@ describe('ingest worker threads', () => {
     expect(most).toBeLessThanOrEqual(4);
   });
 
+  it('hold no more bytes each than their bound, and always one message, however big', async () => {
+    const p = pool({ perWorker: 16, perWorkerBytes: 20_000 });
+    await p.whenReady();
+    // About 8 KB each: two fit in a worker's 20,000 bytes, a third does not.
+    const raws = Array.from({ length: 30 }, (_, i) =>
+      buildOrdinary({ subject: `Peso ${i}`, text: 'x'.repeat(8_000) }),
+    );
+    const big = buildOrdinary({ subject: 'Grande', text: 'y'.repeat(40_000) });
+    let most = 0;
+    const done = [...raws, big].map((raw) =>
+      p.record(raw, AT).then((r) => {
+        most = Math.max(most, p.inFlight);
+        return r;
+      }),
+    );
+    most = Math.max(most, p.inFlight);
+    const records = await Promise.all(done);
+    expect(records.every((r) => r.row.kind === 'ordinary')).toBe(true);
+    expect(most).toBeGreaterThanOrEqual(2);
+    expect(most).toBeLessThanOrEqual(4);
+  });
+
+  it('read their messages one after the other, answering each as it is read', async () => {
+    const p = pool({ size: 1 });
+    await p.whenReady();
+    const order: string[] = [];
+    const pec = pecOf(scenario(), 'posta-certificata');
+    await Promise.all([
+      p.record(pec, AT).then(() => order.push('pec')),
+      p.record(buildOrdinary({ subject: 'Breve' }), AT).then(() => order.push('short')),
+    ]);
+    expect(order).toEqual(['pec', 'short']);
+  });
+
   it('a worker that stops loses nothing: its messages are read again alone; the one that stops two is unparseable, with why', async () => {
     const p = pool();
     await p.whenReady();
