@@ -221,8 +221,16 @@ export class Archive {
    * two chunks leaves the bookkeeping before the batch, so the batch is fetched again and the
    * messages already committed are known by their hash (their location is written again, no row
    * twice).
+   * With `after` (the batch before, still being committed), this batch is read and its objects
+   * written at once, but its rows commit only once `after` has; if `after` fails, nothing of this
+   * batch is committed and it fails with the same error (so a folder's bookkeeping never passes a
+   * batch that is not archived).
    */
-  async ingest(items: IngestItem[], commitWith?: (db: Db) => void): Promise<IngestOutcome[]> {
+  async ingest(
+    items: IngestItem[],
+    commitWith?: (db: Db) => void,
+    after?: Promise<unknown>,
+  ): Promise<IngestOutcome[]> {
     const hashes = items.map((i) => ObjectStore.hash(i.raw));
     const known = findMessageIdsByHash(this.db, hashes);
     const fresh = new Map<string, IngestItem>();
@@ -249,6 +257,16 @@ export class Archive {
     });
     // Each failure is answered below, in order; the later chunks only repeat it.
     for (const w of written) w.catch(() => {});
+    if (after) {
+      try {
+        await after;
+      } catch (error) {
+        await Promise.allSettled([...reading.records, ...written]);
+        throw error;
+      }
+      // The batch before may have archived some of these (the same bytes twice in a folder).
+      for (const [hash, id] of findMessageIdsByHash(this.db, [...fresh.keys()])) known.set(hash, id);
+    }
     // 3. Rows, locations, threads, bookkeeping, in the batch's order: a chunk's rows commit once
     // its objects are on disk and its messages read, while the next chunk is written and read.
     const done: Done = { outcomes: [], unread: new Map(), touched: new Set() };

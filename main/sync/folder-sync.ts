@@ -6,7 +6,7 @@
 import type { ImapFlow } from 'imapflow';
 import { type MailboxRow, recordMailboxProgress, resetMailbox } from '../../db/accounts.ts';
 import { updateLocationFlags } from '../../db/messages.ts';
-import type { Archive, IngestItem } from '../archive/archive.ts';
+import type { Archive, IngestItem, IngestOutcome } from '../archive/archive.ts';
 
 export interface FolderProgress {
   folder: string;
@@ -83,44 +83,66 @@ export async function syncFolder(
       let batch: IngestItem[] = [];
       let batchBytes = 0;
       let batchMaxUid = lastUid;
-      const flush = async () => {
-        if (batch.length === 0) return;
-        const maxUid = batchMaxUid;
-        const outcomes = await archive.ingest(batch, (db) =>
-          recordMailboxProgress(db, row.id, { lastUid: maxUid }),
-        );
+      // The batch being ingested while the next one is fetched and read (issue 11: the workers
+      // would otherwise wait for every batch's last commit and the next fetch). Batches commit in
+      // order: each one only after the one before it has (Archive.ingest's `after`), and not at all
+      // when that one failed, so the folder's last UID never passes a batch that is not archived.
+      type Ingesting = { done: Promise<IngestOutcome[]>; size: number };
+      let previous = null as Ingesting | null;
+      const settle = async ({ done, size }: Ingesting) => {
+        const outcomes = await done;
         created += outcomes.filter((o) => o.created).length;
-        fetched += batch.length;
-        batch = [];
-        batchBytes = 0;
+        fetched += size;
         const seconds = (performance.now() - started) / 1000;
         onProgress({ folder: row.path, done: fetched, total, rate: seconds > 0 ? fetched / seconds : 0 });
       };
-      if (total > 0) {
-        onProgress({ folder: row.path, done: 0, total, rate: 0 });
-        for await (const msg of client.fetch(
-          `${lastUid + 1}:*`,
-          { uid: true, source: true, flags: true, internalDate: true },
-          { uid: true },
-        )) {
-          // "n:*" always returns the highest message, even when it is older than n.
-          if (msg.uid <= lastUid || !msg.source) continue;
-          batch.push({
-            raw: msg.source,
-            location: {
-              mailboxId: row.id,
-              uid: msg.uid,
-              flags: [...(msg.flags ?? [])],
-              modseq: msg.modseq ? String(msg.modseq) : null,
-              internalDate: msg.internalDate ? new Date(msg.internalDate).toISOString() : null,
-            },
-          });
-          batchBytes += msg.source.length;
-          batchMaxUid = Math.max(batchMaxUid, msg.uid);
-          if (batch.length >= BATCH || batchBytes >= BATCH_BYTES) await flush();
+      const flush = async () => {
+        if (batch.length === 0) return;
+        const maxUid = batchMaxUid;
+        const before: Ingesting | null = previous;
+        const done = archive.ingest(
+          batch,
+          (db) => recordMailboxProgress(db, row.id, { lastUid: maxUid }),
+          before?.done,
+        );
+        // Answered when settled; a failure of the batch before is reported there first.
+        done.catch(() => {});
+        previous = { done, size: batch.length };
+        batch = [];
+        batchBytes = 0;
+        if (before) await settle(before);
+      };
+      if (total > 0)
+        try {
+          onProgress({ folder: row.path, done: 0, total, rate: 0 });
+          for await (const msg of client.fetch(
+            `${lastUid + 1}:*`,
+            { uid: true, source: true, flags: true, internalDate: true },
+            { uid: true },
+          )) {
+            // "n:*" always returns the highest message, even when it is older than n.
+            if (msg.uid <= lastUid || !msg.source) continue;
+            batch.push({
+              raw: msg.source,
+              location: {
+                mailboxId: row.id,
+                uid: msg.uid,
+                flags: [...(msg.flags ?? [])],
+                modseq: msg.modseq ? String(msg.modseq) : null,
+                internalDate: msg.internalDate ? new Date(msg.internalDate).toISOString() : null,
+              },
+            });
+            batchBytes += msg.source.length;
+            batchMaxUid = Math.max(batchMaxUid, msg.uid);
+            if (batch.length >= BATCH || batchBytes >= BATCH_BYTES) await flush();
+          }
+          await flush();
+          if (previous) await settle(previous);
+        } catch (error) {
+          // A fetch that failed: the batch being ingested ends before the folder is left.
+          await previous?.done.catch(() => {});
+          throw error;
         }
-        await flush();
-      }
     }
     recordMailboxProgress(archive.db, row.id, {
       highestModseq: serverModseq !== null ? String(serverModseq) : null,

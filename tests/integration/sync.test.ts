@@ -2,7 +2,7 @@
  * Sync against a real Dovecot on 127.0.0.1 (tests/dovecot/), with PEC messages from the factory.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AccountRow, findAccount, mailboxesOf } from '../../db/accounts.ts';
+import { type AccountRow, findAccount, mailboxesOf, upsertMailbox } from '../../db/accounts.ts';
 import { countMessages, listMessages, messageLocationsOf } from '../../db/messages.ts';
 import { getThread, threadRecipientsOf } from '../../db/threads.ts';
 import { addAccount } from '../../main/accounts/account-service.ts';
@@ -11,6 +11,7 @@ import { EventBus } from '../../main/api/events.ts';
 import { FileSecretStore } from '../../main/secrets/file-store.ts';
 import type { SecretStore } from '../../main/secrets/secret-store.ts';
 import { AccountSync } from '../../main/sync/account-sync.ts';
+import { syncFolder } from '../../main/sync/folder-sync.ts';
 import { SyncService } from '../../main/sync/sync-service.ts';
 import { buildOrdinary, buildOriginal, pecOf, scenario } from '../factory/pec-factory.ts';
 import { tempDir, testArchive } from '../support/archive.ts';
@@ -276,5 +277,45 @@ describe.runIf(dovecotAvailable)('IMAP sync against Dovecot', () => {
     });
     expect(states.some((s) => s.email === 'sbagliata@pec.alfa.test' && s.state === 'error')).toBe(true);
     archive.close();
+  });
+
+  it('a batch that fails stops the folder there, though the next was already being read; the next sync resumes', async () => {
+    const user = server.addUser('lotti@pec.alfa.test');
+    server.deliverToMaildir(
+      user,
+      Array.from({ length: 250 }, (_, i) => buildOrdinary({ subject: `Lotto ${i}` })),
+    );
+    const { archive, accounts } = await setup([user]);
+    const inbox = upsertMailbox(archive.db, accounts[0]!.id, 'INBOX', 'INBOX', null);
+    // The second batch's last commit fails (a full disk); the third is ingested meanwhile.
+    const ingest = archive.ingest.bind(archive);
+    let calls = 0;
+    archive.ingest = (items, commitWith, after) =>
+      ingest(
+        items,
+        ++calls === 2
+          ? () => {
+              throw new Error('disco pieno');
+            }
+          : commitWith,
+        after,
+      );
+    const client = await server.client(user);
+    try {
+      await expect(syncFolder(client, archive, inbox)).rejects.toThrow('disco pieno');
+      expect(calls).toBe(3);
+      // Only the first batch is the folder's: what the failed batch committed before its last
+      // chunk is known by its hash next time, and nothing of the third was committed.
+      expect(mailboxesOf(archive.db, accounts[0]!.id)[0]!.lastUid).toBe(100);
+      expect(countMessages(archive.db)).toBeLessThan(200);
+      archive.ingest = ingest;
+      const again = await syncFolder(client, archive, mailboxesOf(archive.db, accounts[0]!.id)[0]!);
+      expect(again.fetched).toBe(150);
+      expect(countMessages(archive.db)).toBe(250);
+      expect(mailboxesOf(archive.db, accounts[0]!.id)[0]!.lastUid).toBe(250);
+    } finally {
+      await client.logout();
+      archive.close();
+    }
   });
 });
