@@ -264,8 +264,8 @@ export class Archive {
         await Promise.allSettled([...reading.records, ...written]);
         throw error;
       }
-      // The batch before may have archived some of these (the same bytes twice in a folder).
-      for (const [hash, id] of findMessageIdsByHash(this.db, [...fresh.keys()])) known.set(hash, id);
+      // The batch before may have archived some of these (the same bytes twice in a folder): each
+      // chunk's transaction asks again which are known (commitItems).
     }
     // 3. Rows, locations, threads, bookkeeping, in the batch's order: a chunk's rows commit once
     // its objects are on disk and its messages read, while the next chunk is written and read.
@@ -324,6 +324,12 @@ export class Archive {
     // Messages whose list row's search document must be rebuilt: new ones, moved ones.
     const changed = new Set<number>();
     this.db.$client.transaction(() => {
+      // Another ingest of this archive (another folder or mailbox syncing at the same time) may
+      // have committed some of these bytes since this batch looked: asked again here, inside the
+      // transaction, where no other commit can come in between (else UNIQUE object_hash fails).
+      const unseen = hashes.slice(from, to).filter((h) => !known.has(h));
+      if (unseen.length > 0)
+        for (const [hash, id] of findMessageIdsByHash(this.db, unseen)) known.set(hash, id);
       for (let i = from; i < to; i++) {
         const hash = hashes[i]!;
         const item = items[i]!;

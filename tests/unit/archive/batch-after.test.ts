@@ -3,7 +3,8 @@
  * it commits after that one, finds what that one archived, and commits nothing when it failed.
  */
 import { describe, expect, it } from 'vitest';
-import { countMessages } from '../../../db/messages.ts';
+import { insertAccount, upsertMailbox } from '../../../db/accounts.ts';
+import { countMessages, messageLocationsOf } from '../../../db/messages.ts';
 import { getMeta, setMeta } from '../../../db/meta.ts';
 import { Archive } from '../../../main/archive/archive.ts';
 import { buildOrdinary, pecOf, scenario } from '../../factory/pec-factory.ts';
@@ -66,6 +67,46 @@ describe('a batch after another', () => {
       ).rejects.toThrow('lotto precedente interrotto');
       expect(bookkeeping).toBe(false);
       expect(countMessages(a.db)).toBe(0);
+    } finally {
+      a.close();
+    }
+  });
+});
+
+describe('two ingests at the same time, unordered (two folders or mailboxes syncing at once)', () => {
+  it('the same new message in both is archived once, with both locations', async () => {
+    const a = archive();
+    try {
+      const db = a.db;
+      const account = insertAccount(db, {
+        email: 'studio@pec.alfa.test',
+        imapHost: '127.0.0.1',
+        imapPort: 9,
+        imapSecurity: 'tls',
+        imapUser: 'studio@pec.alfa.test',
+        createdAt: new Date().toISOString(),
+      });
+      const inbox = upsertMailbox(db, account.id, 'INBOX', 'INBOX', null).id;
+      const copy = upsertMailbox(db, account.id, 'Archivio', 'Archivio', null).id;
+      const s = scenario();
+      const twice = pecOf(s, 'posta-certificata');
+      const results = await Promise.allSettled([
+        a.ingest([
+          { raw: buildOrdinary({ subject: 'Prima' }), location: { mailboxId: inbox, uid: 1, flags: [] } },
+          { raw: twice, location: { mailboxId: inbox, uid: 2, flags: [] } },
+        ]),
+        a.ingest([{ raw: twice, location: { mailboxId: copy, uid: 7, flags: [] } }]),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled']);
+      expect(countMessages(db)).toBe(2);
+      const [id] = results
+        .flatMap((r) => (r.status === 'fulfilled' ? r.value : []))
+        .filter((o) => o.kind === 'posta-certificata');
+      expect(
+        messageLocationsOf(db, id!.messageId)
+          .map((l) => l.uid)
+          .sort(),
+      ).toEqual([2, 7]);
     } finally {
       a.close();
     }
