@@ -19,7 +19,14 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const FRONT = ['main/electron', 'main/server', 'main/cli', 'main/client', 'main/office-client', 'main/core.ts'];
+const FRONT = [
+  'main/electron',
+  'main/server',
+  'main/cli',
+  'main/client',
+  'main/office-client',
+  'main/core.ts',
+];
 const API = ['main/api'];
 
 const under = (file, prefixes) => prefixes.some((p) => file === p || file.startsWith(`${p}/`));
@@ -50,10 +57,13 @@ function importsOf(text) {
 /** The checkout path an import resolves to, or null for a package. */
 function target(file, spec) {
   if (!spec.startsWith('.')) return null;
-  return relative(root, resolve(root, file, '..', spec)).split(sep).join('/');
+  return relative(root, resolve(root, file, '..', spec))
+    .split(sep)
+    .join('/');
 }
 
-const SQL = /\b(SELECT\s+[\w*(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX)|PRAGMA\s+\w)/;
+const SQL =
+  /\b(SELECT\s+[\w*(]|INSERT\s+INTO|UPDATE\s+\w+\s+SET|DELETE\s+FROM|CREATE\s+(TABLE|INDEX)|PRAGMA\s+\w)/;
 
 const problems = [];
 const say = (file, line, rule) => problems.push(`${file}:${line}: ${rule}`);
@@ -68,12 +78,21 @@ for (const file of files) {
     const to = target(file, spec);
     if (!to) continue;
     if (below && under(to, [...FRONT, ...API]))
-      say(file, line, `below the API, it must not import ${to} (events and shared types live in main/common)`);
+      say(
+        file,
+        line,
+        `below the API, it must not import ${to} (events and shared types live in main/common)`,
+      );
     if (file.startsWith('main/common/') && !to.startsWith('main/common/'))
       say(file, line, `main/common imports nothing of ours but main/common (not ${to})`);
     if (file.startsWith('main/pec/') && !to.startsWith('main/pec/') && !to.startsWith('main/common/'))
       say(file, line, `main/pec is the pure PEC model: it must not import ${to}`);
-    if (file.startsWith('renderer/src/') && to.startsWith('main/') && !typeOnly && !to.startsWith('main/pec/'))
+    if (
+      file.startsWith('renderer/src/') &&
+      to.startsWith('main/') &&
+      !typeOnly &&
+      !to.startsWith('main/pec/')
+    )
       say(file, line, `the renderer imports types only from the core (import type), not ${to}`);
   }
   // Statements live in db/; tests and the simulator's own server are not the product's layers.
