@@ -107,17 +107,7 @@ function PackageForm({ accounts }: { accounts: PublicAccount[] }) {
           {t('keep.period.to')}{' '}
           <input value={to} onChange={(e) => setTo(e.target.value)} placeholder="30/11/2026" required />
         </label>
-        <label>
-          {t('keep.mailbox')}{' '}
-          <select value={mailbox} onChange={(e) => setMailbox(e.target.value)}>
-            <option value="">{t('keep.allMailboxes')}</option>
-            {accounts.map((a) => (
-              <option key={a.id} value={a.email}>
-                {a.email}
-              </option>
-            ))}
-          </select>
-        </label>
+        <MailboxField value={mailbox} onChange={setMailbox} accounts={accounts} all />
         <label>
           {t('keep.package.p12')}{' '}
           <input type="file" accept=".p12,.pfx" onChange={(e) => setP12(e.target.files?.[0] ?? null)} />
@@ -176,16 +166,7 @@ function ExportForm({ accounts }: { accounts: PublicAccount[] }) {
       <summary>{t('keep.export.title')}</summary>
       <p className="muted">{t('keep.export.intro')}</p>
       <form className="keep-fields" onSubmit={submit}>
-        <label>
-          {t('keep.mailbox')}{' '}
-          <select value={mailbox} onChange={(e) => setMailbox(e.target.value)}>
-            {accounts.map((a) => (
-              <option key={a.id} value={a.email}>
-                {a.email}
-              </option>
-            ))}
-          </select>
-        </label>
+        <MailboxField value={mailbox} onChange={setMailbox} accounts={accounts} />
         <label>
           {t('keep.export.format')}{' '}
           <select value={format} onChange={(e) => setFormat(e.target.value as 'eml' | 'mbox')}>
@@ -246,16 +227,7 @@ function ImportForm({ accounts }: { accounts: PublicAccount[] }) {
       <summary>{t('keep.import.title')}</summary>
       <p className="muted">{t('keep.import.intro')}</p>
       <form className="keep-fields" onSubmit={submit}>
-        <label>
-          {t('keep.mailbox')}{' '}
-          <select value={mailbox} onChange={(e) => setMailbox(e.target.value)}>
-            {accounts.map((a) => (
-              <option key={a.id} value={a.email}>
-                {a.email}
-              </option>
-            ))}
-          </select>
-        </label>
+        <MailboxField value={mailbox} onChange={setMailbox} accounts={accounts} />
         <label>
           {t('keep.import.folder')}{' '}
           <input
@@ -275,5 +247,36 @@ function ImportForm({ accounts }: { accounts: PublicAccount[] }) {
       </form>
       {messages}
     </details>
+  );
+}
+
+/**
+ * The mailbox a tool works on (with "Tutte le caselle" where the tool takes all of them). Named by
+ * its label alone: inside a <label>, the options would join the select's accessible name.
+ */
+function MailboxField({
+  value,
+  onChange,
+  accounts,
+  all = false,
+}: {
+  value: string;
+  onChange: (email: string) => void;
+  accounts: readonly { id: number; email: string }[];
+  all?: boolean;
+}) {
+  const { t } = useTranslation();
+  return (
+    <label>
+      {t('keep.mailbox')}{' '}
+      <select value={value} aria-label={t('keep.mailbox')} onChange={(e) => onChange(e.target.value)}>
+        {all && <option value="">{t('keep.allMailboxes')}</option>}
+        {accounts.map((a) => (
+          <option key={a.id} value={a.email}>
+            {a.email}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
