@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ApiResults } from '../../../../main/api/contract.ts';
 import type { CampaignSummary, RecipientOutcome } from '../../../../main/api/send-contract.ts';
@@ -6,6 +6,7 @@ import { formatDateTime, formatNumber } from '../../format.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { base64Bytes, downloadBytes } from '../audit/download.ts';
 import { useSendStore } from '../compose/send-store.ts';
+import { useReloadOnSendChanges } from '../outbox/reload-on-send-changes.ts';
 import { CampaignForm } from './CampaignForm.tsx';
 
 const TONE: Record<RecipientOutcome['state'], string> = {
@@ -68,22 +69,7 @@ export function CampaignsPanel({ onOpenMessage }: { onOpenMessage: (messageId: n
     } else setDetail(null);
   }, [bridge, selected]);
 
-  useEffect(() => {
-    if (!bridge) return;
-    void load();
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    const later = () => {
-      timer ??= setTimeout(() => {
-        timer = null;
-        void load();
-      }, 500);
-    };
-    const offs = [bridge.on('outbox.changed', later), bridge.on('archive.changed', later)];
-    return () => {
-      for (const off of offs) off();
-      if (timer) clearTimeout(timer);
-    };
-  }, [bridge, load]);
+  useReloadOnSendChanges(bridge, load, 500);
 
   const act = async (
     method: 'campaigns.pause' | 'campaigns.resume' | 'campaigns.resendFailed',

@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OutboxView } from '../../../../main/api/send-contract.ts';
 import { formatDateTime, formatNumber } from '../../format.ts';
 import { useAppStore } from '../../store/app-store.ts';
 import { useMailStore } from '../../store/mail-store.ts';
 import { useSendStore } from '../compose/send-store.ts';
+import { useReloadOnSendChanges } from './reload-on-send-changes.ts';
 
 /** The badge's colour of each state (states added later, e.g. approval, show as waiting). */
 const TONE: Record<string, 'ok' | 'danger' | 'pending' | 'warn'> = {
@@ -75,23 +76,7 @@ export function OutboxPanel({ onOpenMessage }: { onOpenMessage: (id: number) => 
     setTotal(r.value.total);
   }, [bridge]);
 
-  useEffect(() => {
-    if (!bridge) return;
-    void load();
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    // Many changes at once (a campaign) make one reload.
-    const later = () => {
-      timer ??= setTimeout(() => {
-        timer = null;
-        void load();
-      }, 300);
-    };
-    const offs = [bridge.on('outbox.changed', later), bridge.on('archive.changed', later)];
-    return () => {
-      for (const off of offs) off();
-      if (timer) clearTimeout(timer);
-    };
-  }, [bridge, load]);
+  useReloadOnSendChanges(bridge, load, 300);
 
   const act = async (method: 'outbox.retry' | 'outbox.cancel', id: number) => {
     if (method === 'outbox.cancel' && !window.confirm(t('outbox.cancelConfirm'))) return;
