@@ -251,13 +251,6 @@ export function countRemovedCopies(db: Db, accountId: number): number {
     .get(accountId) as number;
 }
 
-/** The mailbox's folders on the server (not the archive's own, such as Importati/…), by path. */
-export function serverFolderPaths(db: Db, accountId: number): string[] {
-  return prepared(db, 'SELECT path FROM mailboxes WHERE account_id = ? AND local = 0 ORDER BY path')
-    .pluck()
-    .all(accountId) as string[];
-}
-
 /** Every copy of the mailbox's messages in the archive's folders, as the emptying preview lists them. */
 export interface ArchivedCopy {
   mailboxId: number;
@@ -276,13 +269,4 @@ export function archivedCopies(db: Db, accountId: number): ArchivedCopy[] {
        FROM message_locations l JOIN mailboxes b ON b.id = l.mailbox_id JOIN messages m ON m.id = l.message_id
       WHERE b.account_id = ?`,
   ).all(accountId) as ArchivedCopy[];
-}
-
-/** The mailbox's folders (archive ids) and their paths. */
-export function folderPathsOf(db: Db, accountId: number): Map<number, string> {
-  const rows = prepared(db, 'SELECT id, path FROM mailboxes WHERE account_id = ?').all(accountId) as {
-    id: number;
-    path: string;
-  }[];
-  return new Map(rows.map((r) => [r.id, r.path]));
 }

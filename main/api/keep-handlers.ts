@@ -5,14 +5,13 @@
  * removal with the object's SHA-256).
  */
 import { zipSync } from 'fflate';
-import { type AccountRow, findAccount } from '../../db/accounts.ts';
+import { type AccountRow, findAccount, mailboxesOf } from '../../db/accounts.ts';
 import {
   countRemovedCopies,
   keepPolicyOf,
   quotaSamplesSince,
   recentRuns,
   saveKeepPolicy,
-  serverFolderPaths,
 } from '../../db/keep.ts';
 import { LocalFolderError } from '../../db/transfer.ts';
 import type { Archive } from '../archive/archive.ts';
@@ -95,7 +94,10 @@ function policyOf(p: {
 
 function policyView(archive: Archive, account: AccountRow): KeepPolicyView {
   const row = keepPolicyOf(archive.db, account.id);
-  const folders = serverFolderPaths(archive.db, account.id);
+  // The server's folders, not the archive's own (Importati/…), by path.
+  const folders = mailboxesOf(archive.db, account.id)
+    .filter((m) => !m.local)
+    .map((m) => m.path);
   return {
     email: account.email,
     enabled: row?.enabled ?? false,

@@ -12,12 +12,11 @@
  * already removed are recorded then, the others checked again and removed.
  */
 import type { ImapFlow } from 'imapflow';
-import type { AccountRow } from '../../db/accounts.ts';
+import { type AccountRow, mailboxesOf } from '../../db/accounts.ts';
 import {
   archivedCopies,
   type EmptyingItemRow,
   finishEmptyingRun,
-  folderPathsOf,
   folderUidValidity,
   getEmptyingRun,
   insertEmptyingItems,
@@ -357,7 +356,7 @@ function serverCopiesAll(ctx: EmptyingContext) {
 }
 
 function folderPaths(ctx: EmptyingContext): Map<number, string> {
-  return folderPathsOf(ctx.archive.db, ctx.account.id);
+  return new Map(mailboxesOf(ctx.archive.db, ctx.account.id).map((r) => [r.id, r.path]));
 }
 
 /** Resumes every run of this account a stopped process left 'running'; returns how many. */
