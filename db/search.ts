@@ -199,7 +199,21 @@ export function emptySearchText(subject: string | null): SearchText {
 
 const hex = (s: string) => Buffer.from(s, 'utf8').toString('hex');
 
-/** Facet tokens: letters and digits only, so the tokenizer keeps each one whole. */
+/**
+ * Facet tokens: letters and digits only, so the tokenizer keeps each one whole, and each begins
+ * with FACET_INITIAL: a word that begins with another letter or a digit can never match one, and
+ * is searched without naming the text columns (main/search/query.ts). FACET_ALL too.
+ */
+export const FACET_INITIAL = 'f';
+
+/**
+ * Whether a token (as the person typed it) could be, or begin, a facet token once the tokenizer
+ * folds it: any but an ASCII letter or digit other than FACET_INITIAL might fold to it ("Ḟ").
+ */
+export function canBeginFacet(token: string): boolean {
+  return !/^[a-z0-9]/i.test(token) || token[0]!.toLowerCase() === FACET_INITIAL;
+}
+
 export const facet = {
   kind: (kind: string) => `fk${kind.replace(/[^a-z]/g, '')}`,
   state: (state: 'failed' | 'delivered' | 'pending') => `fs${state}`,
@@ -480,35 +494,67 @@ export function matchDocs(db: Db, plan: SearchPlan): SearchMatch {
  */
 const keyParam = (key: number) => BigInt(key);
 
+/** A query's bm25 with the subject weighing most (BM25_WEIGHTS); among equal scores, newest first. */
+const BY_RELEVANCE = `ORDER BY bm25(search_fts, ${BM25_WEIGHTS}), rowid DESC LIMIT ? OFFSET ?`;
+
 /**
- * The page of `window` (the matches to rank, newest first: all of them, or the newest
- * RELEVANCE_WINDOW) by relevance. With filters, bm25 is asked of the words alone over the same
- * documents: the facets' weight is 0, so the order is the same, without counting each facet's
- * documents in the whole index. bm25() itself, not the rank column: FTS5's ORDER BY rank
- * ignores a rowid range.
+ * The page by relevance of the matches from `oldest` on (`after`: past it). bm25() itself, not
+ * the rank column: FTS5's ORDER BY rank ignores a rowid range. With filters (`words` differs from
+ * `match`) and a window of few documents, bm25 is asked of the words alone over the window's
+ * list: bm25 counts every phrase of its MATCH in the whole index, a facet in half the archive
+ * included, and the facets' weight is 0, so the order is the same. A large window is ranked
+ * with the whole MATCH: walking the words' matches across the window's span would cost more.
  */
-function rankKeys(db: Db, plan: SearchPlan, where: string, params: unknown[], window: number[]): number[] {
-  const order = `ORDER BY bm25(search_fts, ${BM25_WEIGHTS}) LIMIT ? OFFSET ?`;
-  const oldest = keyParam(window.at(-1)!);
-  if (plan.words === plan.match)
-    return prepared(db, `SELECT rowid FROM search_fts WHERE ${where} AND rowid >= ? ${order}`)
+function rankWindow(
+  db: Db,
+  plan: SearchPlan,
+  where: string,
+  params: unknown[],
+  window: { oldest: number; after: boolean; keys?: number[] },
+): number[] {
+  const from = `rowid ${window.after ? '>' : '>='} ?`;
+  if (!window.keys || plan.words === plan.match)
+    return prepared(db, `SELECT rowid FROM search_fts WHERE ${where} AND ${from} ${BY_RELEVANCE}`)
       .pluck()
-      .all(...params, oldest, plan.limit, plan.offset) as number[];
+      .all(...params, keyParam(window.oldest), plan.limit, plan.offset) as number[];
   // `+rowid`: the list is a filter, not a constraint FTS5 would be asked to look up key by key.
   return prepared(
     db,
-    `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid >= ? AND rowid <= ?
-       AND +rowid IN (SELECT value FROM json_each(?)) ${order}`,
+    `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND ${from} AND rowid <= ?
+       AND +rowid IN (SELECT value FROM json_each(?)) ${BY_RELEVANCE}`,
   )
     .pluck()
     .all(
       plan.words,
-      oldest,
-      keyParam(window[0]!),
-      JSON.stringify(window),
+      keyParam(window.oldest),
+      keyParam(window.keys[0]!),
+      JSON.stringify(window.keys),
       plan.limit,
       plan.offset,
     ) as number[];
+}
+
+/** Below this many matches to rank, a query with filters ranks its words over the list of them. */
+const SMALL_WINDOW = 1_000;
+
+/**
+ * The total a page reports, from the matches seen (counted up to one past COUNT_LIMIT): past it,
+ * COUNT_LIMIT and approximate, unless the exact count is asked for or the page lies past it.
+ */
+function countsOf(
+  db: Db,
+  plan: SearchPlan,
+  where: string,
+  params: unknown[],
+  seen: number,
+): { total: number; totalApproximate: boolean } {
+  if (seen <= COUNT_LIMIT) return { total: seen, totalApproximate: false };
+  if (!plan.exactCount && plan.offset + plan.limit <= COUNT_LIMIT)
+    return { total: COUNT_LIMIT, totalApproximate: true };
+  const total = prepared(db, `SELECT count(*) FROM search_fts WHERE ${where}`)
+    .pluck()
+    .get(...params) as number;
+  return { total, totalApproximate: false };
 }
 
 /** The document keys of the page, how many match (up to COUNT_LIMIT unless exact), the window. */
@@ -527,38 +573,51 @@ function matchKeys(db: Db, plan: SearchPlan): Omit<SearchMatch, 'ids'> & { keys:
     params.push(keyParam(plan.toKey));
   }
   const where = conditions.join(' AND ');
-  // One pass over the newest matches, in FTS5's own order, stopping one past the limit: how many
-  // match (if no more than that), the first pages, and the relevance window's oldest key.
-  const newest = prepared(db, `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ?`)
-    .pluck()
-    .all(...params, COUNT_LIMIT + 1) as number[];
-  const beyond = newest.length > COUNT_LIMIT;
-  const exact = !beyond || plan.exactCount || plan.offset + plan.limit > COUNT_LIMIT;
-  const total = !beyond
-    ? newest.length
-    : exact
-      ? (prepared(db, `SELECT count(*) FROM search_fts WHERE ${where}`)
-          .pluck()
-          .get(...params) as number)
-      : COUNT_LIMIT;
-  const counts = { total, totalApproximate: !exact };
-  if (total === 0 || plan.limit === 0) return { ...counts, keys: [], rankedNewest: null };
-  if (plan.sort === 'relevance' && plan.words) {
-    const ranked = newest.length > RELEVANCE_WINDOW ? newest.slice(0, RELEVANCE_WINDOW) : null;
-    return {
-      ...counts,
-      keys: rankKeys(db, plan, where, params, ranked ?? newest),
-      rankedNewest: ranked ? RELEVANCE_WINDOW : null,
+  /** How many match, counted up to one past COUNT_LIMIT (the rowids stay in SQLite). */
+  const countUpTo = () =>
+    prepared(db, `SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE ${where} LIMIT ${COUNT_LIMIT + 1})`)
+      .pluck()
+      .get(...params) as number;
+  const counts = (seen: number) => countsOf(db, plan, where, params, seen);
+  if (plan.sort === 'relevance' && plan.words !== null && plan.limit > 0) {
+    /** The page of the window that starts at `oldest` (past it when more than the window match). */
+    const ranked = (seen: number, oldest: number | null, keys?: number[]) => {
+      if (oldest === null) return none;
+      const beyond = seen > RELEVANCE_WINDOW;
+      return {
+        ...counts(beyond && COUNT_LIMIT > RELEVANCE_WINDOW ? countUpTo() : seen),
+        keys: rankWindow(db, plan, where, params, { oldest, after: beyond, keys }),
+        rankedNewest: beyond ? RELEVANCE_WINDOW : null,
+      };
     };
+    // The newest matches, one past the window, in FTS5's own order: how many, and where the
+    // window starts.
+    const newest = `SELECT rowid AS r FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ${RELEVANCE_WINDOW + 1}`;
+    if (plan.words === plan.match) {
+      // Only the two numbers leave SQLite.
+      const [seen, oldest] = prepared(db, `SELECT count(*), min(r) FROM (${newest})`)
+        .raw()
+        .get(...params) as [number, number | null];
+      return ranked(seen, oldest);
+    }
+    // With filters, a small window's list too.
+    const keys = prepared(db, newest)
+      .pluck()
+      .all(...params) as number[];
+    return ranked(keys.length, keys.at(-1) ?? null, keys.length <= SMALL_WINDOW ? keys : undefined);
   }
-  const end = plan.offset + plan.limit;
-  const keys =
-    end <= newest.length || !beyond
-      ? newest.slice(plan.offset, end)
-      : (prepared(db, `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`)
-          .pluck()
-          .all(...params, plan.limit, plan.offset) as number[]);
-  return { ...counts, keys, rankedNewest: null };
+
+  // By date: the count, then the page in FTS5's own order, which stops at the page's last row.
+  const { total, totalApproximate } = counts(countUpTo());
+  if (total === 0 || plan.limit === 0 || plan.offset >= total)
+    return { total, totalApproximate, keys: [], rankedNewest: null };
+  const keys = prepared(
+    db,
+    `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`,
+  )
+    .pluck()
+    .all(...params, plan.limit, plan.offset) as number[];
+  return { total, totalApproximate, keys, rankedNewest: null };
 }
 
 /** Members of a thread read for its snippet after the head: receipts repeat the original. */

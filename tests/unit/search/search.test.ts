@@ -69,6 +69,30 @@ describe('full-text search (FTS5)', () => {
     archive.close();
   });
 
+  it('a word that is also a facet token finds only the texts that hold it', async () => {
+    const { archive } = await archiveWithMail();
+    // Every document carries facet tokens (fall, fkordinary, fhatt…) in a column of its own;
+    // words are searched across the whole document when they cannot be one.
+    const facetRows = (token: string) =>
+      archive.db.$client
+        .prepare('SELECT count(*) FROM search_fts WHERE search_fts MATCH ?')
+        .pluck()
+        .get(`facets : "${token}"`) as number;
+    for (const word of ['fall', 'fkordinary', 'fhatt', 'fkpostacertificata', 'fsdelivered']) {
+      expect(facetRows(word), word).toBeGreaterThan(0);
+      expect(search(archive, word).total, word).toBe(0);
+    }
+    expect(search(archive, 'fh*').total).toBe(0);
+    expect(search(archive, 'fa*').total).toBe(1);
+    expect(search(archive, '"fall fkordinary"').total).toBe(0);
+    expect(search(archive, 'fattura').total).toBe(1);
+    expect(search(archive, '118').total).toBe(1);
+    expect(search(archive, 'scadenze', 'relevance').hits.map((h) => h.subject)).toEqual([
+      'Newsletter di novembre',
+    ]);
+    archive.close();
+  });
+
   it('hostile queries never reach the person as an SQL error', async () => {
     const { archive } = await archiveWithMail();
     for (const q of [
