@@ -84,6 +84,21 @@ async function written(building) {
 }
 
 /**
+ * A Node target's files (scripts/node-targets.mjs nodeTarget): its bundle, its workers, what it
+ * reads beside itself. The esbuild results, for what they were built from.
+ */
+export async function buildBundle(target) {
+  const results = await Promise.all([
+    nodeBundle(target.entry, target.out),
+    ...target.workers.map(([entry, file]) => nodeBundle(entry, join(target.dir, file))),
+    ...(target.preload ? [preloadBundle(target.preload)] : []),
+  ]);
+  for (const folder of target.copies)
+    cpSync(folder.from, join(root, target.dir, folder.to), { recursive: true });
+  return results;
+}
+
+/**
  * One Node target (electron, cli, server): its bundle, its workers, what it reads beside itself,
  * then the record of its inputs. The record goes first and comes back last, so a build that stops
  * half-way is never taken for a current one.
@@ -94,13 +109,7 @@ export async function buildNodeTarget(name) {
   const stamp = join(root, stampPath(name));
   rmSync(stamp, { force: true });
   const started = Date.now();
-  const results = await Promise.all([
-    nodeBundle(target.entry, target.out),
-    ...target.workers.map(([entry, file]) => nodeBundle(entry, join(target.dir, file))),
-    ...(target.preload ? [preloadBundle(target.preload)] : []),
-  ]);
-  for (const folder of target.copies)
-    cpSync(folder.from, join(root, target.dir, folder.to), { recursive: true });
+  const results = await buildBundle(target);
   const inputs = new Set([...TRACKED_FILES, ...target.copies.flatMap((f) => filesIn(f.from))]);
   // Dependencies are covered by package-lock.json: npm writes their files with a fixed date.
   for (const result of results)

@@ -8,6 +8,11 @@ export interface NodeTarget {
   preload: string | null;
   outputs: string[];
 }
+export function nodeTarget(
+  dir: string,
+  main: { entry: string; file: string },
+  extra?: Partial<Pick<NodeTarget, 'copies' | 'preload'>>,
+): NodeTarget;
 export const NODE_TARGETS: Record<'electron' | 'cli' | 'server', NodeTarget>;
 export const TRACKED_FILES: string[];
 export function stampPath(name: 'electron' | 'cli' | 'server'): string;

@@ -22,7 +22,8 @@ const BESIDE = [
   { from: 'resources/fonts', to: 'fonts' },
 ];
 
-const target = (dir, main, extra = {}) => ({
+/** A bundle in `dir` from `main.entry`, with the workers and the folders it reads beside it. */
+export const nodeTarget = (dir, main, extra = {}) => ({
   dir,
   entry: main.entry,
   out: `${dir}/${main.file}`,
@@ -38,13 +39,13 @@ const target = (dir, main, extra = {}) => ({
 });
 
 export const NODE_TARGETS = {
-  electron: target(
+  electron: nodeTarget(
     'dist/electron',
     { entry: 'main/electron/main.ts', file: 'main.mjs' },
     { preload: 'dist/preload/index.cjs' },
   ),
-  cli: target('dist/cli', { entry: 'main/cli/main.ts', file: 'main.mjs' }),
-  server: target('dist/server', { entry: 'main/server/serve.ts', file: 'serve.mjs' }, { copies: [] }),
+  cli: nodeTarget('dist/cli', { entry: 'main/cli/main.ts', file: 'main.mjs' }),
+  server: nodeTarget('dist/server', { entry: 'main/server/serve.ts', file: 'serve.mjs' }, { copies: [] }),
 };
 
 /** Besides the sources a bundle imports: the dependencies' versions and the build itself. */

@@ -5,20 +5,39 @@
  * verify, reconcile, commit) in its own process, with its peak RSS; then the wait for the text
  * queue (attachment text, a stage after ingest that `pecdesk sync` also waits for). Ingest rate =
  * messages archived and searchable by name per second; ratio = ingest rate / raw fetch rate.
+ * The measured process runs from a bundle built as the CLI's is (scripts/build.mjs: esbuild, the
+ * workers beside it), as an installed PecDesk runs; `--sources` runs the TypeScript through tsx
+ * instead (a loader thread per thread and its transpiled modules: about 80 MiB more).
  * `--profile DIR` writes the child's CPU profiles (one per thread) there and prints where the
- * time went; `--workers N` sets the number of ingest worker threads (0: all on the writer thread).
+ * time went, by source file (so it runs the sources); `--workers N` sets the number of ingest
+ * worker threads (0: all on the writer thread).
  */
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ObjectStore } from '../../main/archive/object-store.ts';
 import { RECEIPT_KINDS } from '../../main/pec/kinds.ts';
+import { buildBundle } from '../../scripts/build.mjs';
+import { nodeTarget } from '../../scripts/node-targets.mjs';
 import { buildOrdinary, pecOf, scenario } from '../factory/pec-factory.ts';
 import { testPki } from '../factory/pki.ts';
 import { tempDir } from '../support/archive.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
 import { argValue, runChild } from './bench-support.ts';
 import { printProfile } from './cpu-profile.ts';
+
+/**
+ * The measured side bundled as the CLI is (its ingest and text workers beside it), in the
+ * checkout's dist/ so that its native modules resolve from node_modules. Built at every run:
+ * esbuild takes a second or two.
+ */
+async function bundledChild(): Promise<string> {
+  const dir = 'dist/bench/sync';
+  const target = nodeTarget(dir, { entry: 'tests/bench/sync-child.ts', file: 'sync-child.mjs' });
+  await buildBundle(target);
+  return fileURLToPath(new URL(`../../${target.out}`, import.meta.url));
+}
 
 export function corpus(n: number): Buffer[] {
   const out: Buffer[] = [];
@@ -47,6 +66,11 @@ export async function benchSync(args: string[]): Promise<void> {
   const n = Number(argValue(args, '--messages') ?? 10_000);
   const profileDir = argValue(args, '--profile');
   const workers = argValue(args, '--workers');
+  const sources = args.includes('--sources') || profileDir !== undefined;
+  const childEntry = sources
+    ? ['--import', 'tsx', new URL('./sync-child.ts', import.meta.url).pathname]
+    : [await bundledChild()];
+  console.log(`measured process: ${sources ? 'the sources through tsx' : 'a bundle, as installed'}`);
   const server = await DovecotServer.start();
   try {
     const user = server.addUser('bench@pec.alfa.test');
@@ -89,9 +113,7 @@ export async function benchSync(args: string[]): Promise<void> {
     const child = await runChild(
       [
         ...(profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : []),
-        '--import',
-        'tsx',
-        new URL('./sync-child.ts', import.meta.url).pathname,
+        ...childEntry,
         archive,
         user.user,
         user.password,
