@@ -225,7 +225,9 @@ export function SearchBar() {
             {t('search.save')}
           </button>
           {rankedNewest !== null && sort === 'relevance' && (
-            <span className="muted">{t('search.rankedNewest', { count: rankedNewest })}</span>
+            <span className="muted">
+              {t('search.rankedNewest', { formatted: formatNumber(rankedNewest) })}
+            </span>
           )}
           {saveError && <span className="error">{saveError}</span>}
         </div>

@@ -81,4 +81,12 @@ describe('SearchBar', () => {
     render(<SearchBar />);
     expect(screen.getByTestId('search-count').textContent).toBe('1.234 risultati');
   });
+
+  it('by relevance over the newest matches only, it says over how many, as Italians write numbers', () => {
+    slowSuggestions();
+    useMailStore.setState({ text: 'fattura', sort: 'relevance', rankedNewest: 2_000, total: 5_000 });
+    render(<SearchBar />);
+    expect(screen.getByText('Pertinenza calcolata sui 2.000 risultati più recenti')).toBeTruthy();
+    useMailStore.setState({ sort: 'date', rankedNewest: null });
+  });
 });

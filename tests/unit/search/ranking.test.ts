@@ -12,7 +12,7 @@ import { parseQuery } from '../../../main/search/query.ts';
 import { planSearch, runSearch } from '../../../main/search/search.ts';
 import { testArchive } from '../../support/archive.ts';
 
-const N = RELEVANCE_WINDOW + 1;
+const N = Math.max(RELEVANCE_WINDOW, COUNT_LIMIT) + 1;
 
 describe('search order, date ranges, relevance window', () => {
   let archive: Archive;
@@ -65,6 +65,16 @@ describe('search order, date ranges, relevance window', () => {
     expect(ranked.rankedNewest).toBe(RELEVANCE_WINDOW);
     expect(ranked.hits).toHaveLength(RELEVANCE_WINDOW);
     expect(ranked.hits.map((h) => h.id)).not.toContain(1);
+    // Exactly the newest RELEVANCE_WINDOW, whatever their order.
+    expect(ranked.hits.map((h) => h.id).sort((a, b) => b - a)).toEqual(
+      Array.from({ length: RELEVANCE_WINDOW }, (_, i) => N - i),
+    );
+    // With a filter, the same window (found apart from the words' ranking).
+    const filtered = search('distinti kind:ordinaria', 'relevance', RELEVANCE_WINDOW);
+    expect(filtered.rankedNewest).toBe(RELEVANCE_WINDOW);
+    expect(filtered.hits.map((h) => h.id).sort((a, b) => b - a)).toEqual(
+      Array.from({ length: RELEVANCE_WINDOW }, (_, i) => N - i),
+    );
     // With fewer matches, the most relevant comes first whatever its age.
     const few = search('distinti before:02/01/2020', 'relevance');
     expect(few.rankedNewest).toBeNull();
