@@ -54,6 +54,29 @@ export function openDatabase(file: string): Db {
   return db;
 }
 
+/**
+ * A read of the whole archive (the suggestion layer's first build) on a connection of its own, in
+ * one read transaction, with a small page cache and no memory map: the pages it reads once go
+ * through the operating system's cache instead of this process's memory, and they do not push
+ * the pages search keeps out of the archive connection's cache (README "Benchmarks": the layer's
+ * build on an archive that had read nothing yet). A db in memory is read on its own connection.
+ */
+export function readApart<T>(db: Db, read: (reader: Db) => T): T {
+  const sqlite = db.$client;
+  if (sqlite.memory) return read(db);
+  const reader = new Database(sqlite.name, { fileMustExist: true });
+  try {
+    reader.pragma('query_only = 1');
+    reader.pragma('busy_timeout = 10000');
+    reader.pragma('cache_size = -2048');
+    reader.pragma('mmap_size = 0');
+    const readerDb = drizzle(reader, { schema }) as Db;
+    return reader.transaction(() => read(readerDb))();
+  } finally {
+    reader.close();
+  }
+}
+
 /** How many migrations drizzle recorded as applied (0 for a new database). */
 function appliedMigrations(sqlite: Database.Database): number {
   const table = sqlite

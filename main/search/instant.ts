@@ -6,7 +6,7 @@
  * memory is measured when it is built and reported (stats()).
  */
 import { Index } from 'flexsearch';
-import type { Db } from '../../db/database.ts';
+import { type Db, readApart } from '../../db/database.ts';
 import { listSavedSearches } from '../../db/saved-searches.ts';
 import type { Scope } from '../../db/scope.ts';
 import {
@@ -150,7 +150,8 @@ export class InstantIndex {
     this.lastId = 0;
     this.building = true;
     try {
-      const { upTo, correspondents, subjects } = this.read(db, 0);
+      // The whole archive, read once: on a connection of its own (db/database.ts readApart).
+      const { upTo, correspondents, subjects } = readApart(db, (reader) => this.read(reader, 0));
       this.rebuildPlaces(db);
       const adds = [
         ...correspondents.map((c) => () => this.addCorrespondent(c)),

@@ -260,11 +260,15 @@ export async function benchSearch(args: string[]): Promise<void> {
       p95: number;
       p99: number;
       cpuP95: number;
+      anonMiB: number | null;
+      fileMiB: number | null;
     };
   const cold = await instant('cold');
   const child = await instant('warm');
+  const kinds = (r: typeof child) =>
+    r.anonMiB === null ? '' : ` (anonymous +${r.anonMiB.toFixed(1)}, file pages +${r.fileMiB!.toFixed(1)})`;
   console.log(
-    `instant layer: ${child.entries} entries built in ${child.buildMs.toFixed(0)} ms; RSS +${child.rssMiB.toFixed(1)} MiB, heap +${child.heapMiB.toFixed(1)} MiB (goal <= 100 MB); on a connection that had read nothing yet RSS +${cold.rssMiB.toFixed(1)} MiB, heap +${cold.heapMiB.toFixed(1)} MiB`,
+    `instant layer: ${child.entries} entries built in ${child.buildMs.toFixed(0)} ms; RSS +${child.rssMiB.toFixed(1)} MiB${kinds(child)}, heap +${child.heapMiB.toFixed(1)} MiB (goal <= 100 MB); on a connection that had read nothing yet RSS +${cold.rssMiB.toFixed(1)} MiB${kinds(cold)}, heap +${cold.heapMiB.toFixed(1)} MiB`,
   );
   console.log(
     `suggestions, 200 prefixes (each its best of 3): p50 ${fmt(child.p50)} ms, p95 ${fmt(child.p95)} ms, p99 ${fmt(child.p99)} ms; CPU p95 ${fmt(child.cpuP95)} ms (goal p95 <= 5 ms)`,

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../db/database.ts';
+import { openDatabase, readApart } from '../../../db/database.ts';
 import { tempDir } from '../../support/archive.ts';
 
 const journal = JSON.parse(
@@ -35,5 +35,16 @@ describe('opening the archive database', () => {
     );
     db.$client.close();
     expect(() => openDatabase(file)).toThrow('archive database has 1 broken references after migration');
+  });
+
+  it('a read apart sees what the archive holds, on a connection that cannot write', () => {
+    const db = openDatabase(join(tempDir('pecdesk-apart-'), 'archive.db'));
+    db.$client.prepare("INSERT INTO meta (key, value) VALUES ('probe', '1')").run();
+    const count = "SELECT count(*) FROM meta WHERE key = 'probe'";
+    expect(readApart(db, (r) => r.$client.prepare(count).pluck().get())).toBe(1);
+    expect(readApart(db, (r) => r.$client === db.$client)).toBe(false);
+    expect(() => readApart(db, (r) => r.$client.exec('DELETE FROM meta'))).toThrow(/readonly/);
+    expect(db.$client.prepare(count).pluck().get()).toBe(1);
+    db.$client.close();
   });
 });
