@@ -47,6 +47,9 @@ export function countDocHeadsAfter(db: Db, afterHead: number): number {
   return prepared(db, 'SELECT count(*) FROM search_docs WHERE head_id > ?').pluck().get(afterHead) as number;
 }
 
+/** The longest prefix the index keeps lists for (migration 0010: prefix = '2 3 4'). */
+export const LONGEST_INDEXED_PREFIX = 4;
+
 /** Every document carries it: a query of filters only matches it. */
 export const FACET_ALL = 'fall';
 
@@ -391,6 +394,11 @@ export interface SearchPlan {
   fromKey: number;
   toKey: number;
   sort: 'date' | 'relevance';
+  /**
+   * A prefix longer than the index keeps (LONGEST_INDEXED_PREFIX): FTS5 merges the lists of every
+   * word that begins with it at each statement, so a page by date comes from the pass that counts.
+   */
+  mergesPrefixes: boolean;
   offset: number;
   limit: number;
   /**
@@ -614,6 +622,21 @@ function matchKeys(db: Db, plan: SearchPlan): Omit<SearchMatch, 'ids'> & { keys:
     };
   }
 
+  if (plan.mergesPrefixes) {
+    // By date, one pass: the newest matches up to one past COUNT_LIMIT, counted and paged here.
+    const newest = prepared(db, `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ?`)
+      .pluck()
+      .all(...params, COUNT_LIMIT + 1) as number[];
+    const { total, totalApproximate } = counts(newest.length);
+    const end = plan.offset + plan.limit;
+    const keys =
+      end <= newest.length || newest.length <= COUNT_LIMIT
+        ? newest.slice(plan.offset, end)
+        : (prepared(db, `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`)
+            .pluck()
+            .all(...params, plan.limit, plan.offset) as number[]);
+    return { total, totalApproximate, keys, rankedNewest: null };
+  }
   // By date: the count, then the page in FTS5's own order, which stops at the page's last row.
   const { total, totalApproximate } = counts(countUpTo());
   if (total === 0 || plan.limit === 0 || plan.offset >= total)

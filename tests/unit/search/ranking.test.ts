@@ -95,6 +95,13 @@ describe('search order, date ranges, relevance window', () => {
     expect(last.hits.map((h) => h.id)).toEqual(
       Array.from({ length: 11 }, (_, i) => N - COUNT_LIMIT + 10 - i),
     );
+    // A prefix longer than the index keeps is counted and paged in one pass: the same pages.
+    for (const offset of [0, COUNT_LIMIT - 10]) {
+      const prefixed = runSearch(archive.db, { text: 'distint*', sort: 'date', offset, limit: 50 });
+      const word = page(offset);
+      expect(prefixed.hits.map((h) => h.id)).toEqual(word.hits.map((h) => h.id));
+      expect([prefixed.total, prefixed.totalApproximate]).toEqual([word.total, word.totalApproximate]);
+    }
     // Fewer matches than the limit: counted exactly, as before.
     expect(
       runSearch(archive.db, { text: 'distinti before:02/01/2020', sort: 'date', offset: 0, limit: 5 }),
