@@ -522,15 +522,14 @@ function rankWindow(
   params: unknown[],
   window: { oldest: number; keys?: number[] },
 ): number[] {
-  const from = 'rowid >= ?';
   if (!window.keys || plan.words === plan.match)
-    return prepared(db, `SELECT rowid FROM search_fts WHERE ${where} AND ${from} ${BY_RELEVANCE}`)
+    return prepared(db, `SELECT rowid FROM search_fts WHERE ${where} AND rowid >= ? ${BY_RELEVANCE}`)
       .pluck()
       .all(...params, keyParam(window.oldest), plan.limit, plan.offset) as number[];
   // `+rowid`: the list is a filter, not a constraint FTS5 would be asked to look up key by key.
   return prepared(
     db,
-    `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND ${from} AND rowid <= ?
+    `SELECT rowid FROM search_fts WHERE search_fts MATCH ? AND rowid >= ? AND rowid <= ?
        AND +rowid IN (SELECT value FROM json_each(?)) ${BY_RELEVANCE}`,
   )
     .pluck()
@@ -583,16 +582,18 @@ function matchKeys(db: Db, plan: SearchPlan): Omit<SearchMatch, 'ids'> & { keys:
     params.push(keyParam(plan.toKey));
   }
   const where = conditions.join(' AND ');
-  /** How many match, counted up to one past COUNT_LIMIT (the rowids stay in SQLite). */
-  const countUpTo = () =>
-    prepared(db, `SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE ${where} LIMIT ${COUNT_LIMIT + 1})`)
-      .pluck()
-      .get(...params) as number;
   const counts = (seen: number) => countsOf(db, plan, where, params, seen);
+  // The matches newest first, in FTS5's own order (which stops at the last row asked for).
+  const newest = `SELECT rowid AS r FROM search_fts WHERE ${where} ORDER BY rowid DESC`;
+  const upToCountLimit = `${newest} LIMIT ${COUNT_LIMIT + 1}`;
+  const page = () =>
+    prepared(db, `${newest} LIMIT ? OFFSET ?`)
+      .pluck()
+      .all(...params, plan.limit, plan.offset) as number[];
+
   if (plan.sort === 'relevance' && plan.words !== null && plan.limit > 0) {
-    // One pass over the newest matches, up to one past COUNT_LIMIT, in FTS5's own order: how many
-    // match, and the key the window starts at (the RELEVANCE_WINDOW-th newest, or the oldest).
-    const newest = `SELECT rowid AS r FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ${COUNT_LIMIT + 1}`;
+    // One pass over the newest matches, up to one past COUNT_LIMIT: how many match, and the key
+    // the window starts at (the RELEVANCE_WINDOW-th newest, or the oldest).
     let seen: number;
     let oldest: number | null;
     let keys: number[] | undefined;
@@ -600,14 +601,14 @@ function matchKeys(db: Db, plan: SearchPlan): Omit<SearchMatch, 'ids'> & { keys:
       // Only the two numbers leave SQLite.
       [seen, oldest] = prepared(
         db,
-        `WITH m AS MATERIALIZED (${newest}) SELECT (SELECT count(*) FROM m),
+        `WITH m AS MATERIALIZED (${upToCountLimit}) SELECT (SELECT count(*) FROM m),
            coalesce((SELECT r FROM m ORDER BY r DESC LIMIT 1 OFFSET ${RELEVANCE_WINDOW - 1}), (SELECT min(r) FROM m))`,
       )
         .raw()
         .get(...params) as [number, number | null];
     } else {
       // With filters, a small window's list too.
-      const all = prepared(db, newest)
+      const all = prepared(db, upToCountLimit)
         .pluck()
         .all(...params) as number[];
       seen = all.length;
@@ -624,30 +625,23 @@ function matchKeys(db: Db, plan: SearchPlan): Omit<SearchMatch, 'ids'> & { keys:
 
   if (plan.mergesPrefixes) {
     // By date, one pass: the newest matches up to one past COUNT_LIMIT, counted and paged here.
-    const newest = prepared(db, `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ?`)
+    const all = prepared(db, upToCountLimit)
       .pluck()
-      .all(...params, COUNT_LIMIT + 1) as number[];
-    const { total, totalApproximate } = counts(newest.length);
+      .all(...params) as number[];
     const end = plan.offset + plan.limit;
-    const keys =
-      end <= newest.length || newest.length <= COUNT_LIMIT
-        ? newest.slice(plan.offset, end)
-        : (prepared(db, `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`)
-            .pluck()
-            .all(...params, plan.limit, plan.offset) as number[]);
-    return { total, totalApproximate, keys, rankedNewest: null };
+    const keys = end <= all.length || all.length <= COUNT_LIMIT ? all.slice(plan.offset, end) : page();
+    return { ...counts(all.length), keys, rankedNewest: null };
   }
-  // By date: the count, then the page in FTS5's own order, which stops at the page's last row.
-  const { total, totalApproximate } = counts(countUpTo());
+  // By date: the count, in FTS5's cheaper oldest-first order (its rowids stay in SQLite), then
+  // the page.
+  const { total, totalApproximate } = counts(
+    prepared(db, `SELECT count(*) FROM (SELECT 1 FROM search_fts WHERE ${where} LIMIT ${COUNT_LIMIT + 1})`)
+      .pluck()
+      .get(...params) as number,
+  );
   if (total === 0 || plan.limit === 0 || plan.offset >= total)
     return { total, totalApproximate, keys: [], rankedNewest: null };
-  const keys = prepared(
-    db,
-    `SELECT rowid FROM search_fts WHERE ${where} ORDER BY rowid DESC LIMIT ? OFFSET ?`,
-  )
-    .pluck()
-    .all(...params, plan.limit, plan.offset) as number[];
-  return { total, totalApproximate, keys, rankedNewest: null };
+  return { total, totalApproximate, keys: page(), rankedNewest: null };
 }
 
 /** Members of a thread read for its snippet after the head: receipts repeat the original. */
