@@ -3,13 +3,12 @@
  * reconnect by themselves with the session they had, and the mailbox ends up with every message
  * exactly once (the batches committed before the kill are not fetched again, nothing is missing).
  */
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SyncProgress } from '../../main/api/contract.ts';
 import { connectRemote, type RemoteClient, type RemoteStatus } from '../../main/client/remote.ts';
 import { buildOrdinary } from '../factory/pec-factory.ts';
 import { runPecdesk } from '../support/cli.ts';
-import { dovecotAvailable, startTestSim, type TestSim } from '../support/sim.ts';
+import { dovecotAvailable, mailboxClient, startTestSim, type TestSim } from '../support/sim.ts';
 import { A, makeOffice, type Office, PASSWORD, type RunningServer, startServer } from './office-world.ts';
 
 const N = 1200;
@@ -31,16 +30,7 @@ describe.runIf(dovecotAvailable)('the office server killed during a sync', () =>
   });
 
   async function appendToA(count: number) {
-    const box = office.box(A);
-    const imap = new ImapFlow({
-      host: sim.info.imap.host,
-      port: sim.info.imap.port,
-      secure: true,
-      auth: { user: box.address, pass: box.password },
-      tls: { ca: [sim.ca], servername: 'localhost' },
-      logger: false,
-    });
-    await imap.connect();
+    const imap = await mailboxClient(sim, office.box(A));
     try {
       for (let i = 0; i < count; i++)
         await imap.append('INBOX', buildOrdinary({ subject: `Lotto ${String(i).padStart(4, '0')}` }));

@@ -9,12 +9,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SimInfo } from '../../main/sim/simulator.ts';
 import { tempDir } from '../support/archive.ts';
-import { dovecotAvailable } from '../support/sim.ts';
+import { dovecotAvailable, messagesIn } from '../support/sim.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const children: ChildProcess[] = [];
@@ -69,22 +68,8 @@ function alive(pid: number): boolean {
   }
 }
 
-async function inbox(info: SimInfo, box: { address: string; password: string }): Promise<number> {
-  const client = new ImapFlow({
-    host: info.imap.host,
-    port: info.imap.port,
-    secure: true,
-    auth: { user: box.address, pass: box.password },
-    tls: { ca: [readFileSync(info.ca, 'utf8')], servername: 'localhost' },
-    logger: false,
-  });
-  await client.connect();
-  try {
-    const status = await client.status('INBOX', { messages: true });
-    return status ? (status.messages ?? 0) : 0;
-  } finally {
-    await client.logout();
-  }
+function inbox(info: SimInfo, box: { address: string; password: string }): Promise<number> {
+  return messagesIn({ info, ca: readFileSync(info.ca, 'utf8') }, box);
 }
 
 // A test that failed half-way leaves its simulator running: SIGTERM lets it stop its Dovecot too.

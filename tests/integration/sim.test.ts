@@ -3,12 +3,12 @@
  * implicit TLS and STARTTLS), the sender's mailbox synced by PecDesk's SyncService: the threads
  * PecDesk reconciles from what the simulated providers put in the mailboxes.
  */
-import { ImapFlow } from 'imapflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SimMailbox } from '../../main/sim/simulator.ts';
 import {
   dovecotAvailable,
   mailer,
+  messagesIn,
   simArchive,
   startTestSim,
   type TestSim,
@@ -26,23 +26,8 @@ describe.runIf(dovecotAvailable)('PEC provider simulator: what PecDesk makes of 
     await sim?.stop();
   });
 
-  async function inboxCount(b: { address: string; password: string }, folder = 'INBOX'): Promise<number> {
-    const client = new ImapFlow({
-      host: sim.info.imap.host,
-      port: sim.info.imap.port,
-      secure: true,
-      auth: { user: b.address, pass: b.password },
-      tls: { ca: [sim.ca], servername: 'localhost' },
-      logger: false,
-    });
-    await client.connect();
-    try {
-      const status = await client.status(folder, { messages: true });
-      return status ? (status.messages ?? 0) : 0;
-    } finally {
-      await client.logout();
-    }
-  }
+  const inboxCount = (b: { address: string; password: string }, folder = 'INBOX') =>
+    messagesIn(sim, b, folder);
 
   it('a PEC to two recipients (implicit TLS): one acceptance, two delivery receipts, delivered; each recipient has the envelope; no sent copy on the server', async () => {
     const from = box('mario.rossi@pec.alfa.test');

@@ -4,13 +4,12 @@
  * server, and a way to count what reached a mailbox on the simulator's Dovecot.
  */
 import { join } from 'node:path';
-import { ImapFlow } from 'imapflow';
 import type { ApiArgs, ApiMethod, ApiResults } from '../../main/api/contract.ts';
 import type { Caller } from '../../main/api/registry.ts';
 import { type Core, openCore } from '../../main/core.ts';
 import type { SimMailbox } from '../../main/sim/simulator.ts';
 import { tempDir } from './archive.ts';
-import type { TestSim } from './sim.ts';
+import { mailboxClient, type TestSim } from './sim.ts';
 
 export const CLI: Caller = { transport: 'cli' };
 
@@ -87,15 +86,7 @@ export async function envelopeRefs(
   sim: TestSim,
   box: { address: string; password: string },
 ): Promise<string[]> {
-  const client = new ImapFlow({
-    host: sim.info.imap.host,
-    port: sim.info.imap.port,
-    secure: true,
-    auth: { user: box.address, pass: box.password },
-    tls: { ca: [sim.ca], servername: 'localhost' },
-    logger: false,
-  });
-  await client.connect();
+  const client = await mailboxClient(sim, box);
   const refs: string[] = [];
   try {
     const lock = await client.getMailboxLock('INBOX', { readOnly: true });

@@ -5,6 +5,7 @@
  */
 import { chmodSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ImapFlow } from 'imapflow';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import type { AccountRow } from '../../db/accounts.ts';
@@ -52,6 +53,41 @@ export function mailer(
     auth: { user: box.address, pass: box.password },
     tls: { ca: [sim.ca], servername: 'localhost' },
   });
+}
+
+/**
+ * An IMAP client logged in to `box` on the simulator (implicit TLS, its CA): the test's own look
+ * at a mailbox, or mail put in it. The caller logs out.
+ */
+export async function mailboxClient(
+  sim: Pick<TestSim, 'info' | 'ca'>,
+  box: { address: string; password: string },
+): Promise<ImapFlow> {
+  const client = new ImapFlow({
+    host: sim.info.imap.host,
+    port: sim.info.imap.port,
+    secure: true,
+    auth: { user: box.address, pass: box.password },
+    tls: { ca: [sim.ca], servername: 'localhost' },
+    logger: false,
+  });
+  await client.connect();
+  return client;
+}
+
+/** How many messages a folder of `box` holds on the simulator. */
+export async function messagesIn(
+  sim: Pick<TestSim, 'info' | 'ca'>,
+  box: { address: string; password: string },
+  folder = 'INBOX',
+): Promise<number> {
+  const client = await mailboxClient(sim, box);
+  try {
+    const status = await client.status(folder, { messages: true });
+    return status ? (status.messages ?? 0) : 0;
+  } finally {
+    await client.logout();
+  }
 }
 
 /** A PecDesk archive with `box` as its account (implicit TLS, the simulator's CA and PEC root). */
