@@ -11,18 +11,12 @@ import { existsSync, readlinkSync, statSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import {
-  findAccount,
-  insertAccount,
-  mailboxesOf,
-  recordMailboxProgress,
-  upsertMailbox,
-} from '../../db/accounts.ts';
+import { findAccount, mailboxesOf, recordMailboxProgress } from '../../db/accounts.ts';
 import { countMessages, messageLocationsOf } from '../../db/messages.ts';
 import type { Archive } from '../../main/archive/archive.ts';
 import { ObjectStore } from '../../main/archive/object-store.ts';
 import { buildOrdinary, pecOf, scenario } from '../factory/pec-factory.ts';
-import { tempDir, testArchive } from '../support/archive.ts';
+import { studioInbox, tempDir, testArchive } from '../support/archive.ts';
 import { DovecotServer, dovecotAvailable } from '../support/dovecot.ts';
 import { archiveWithAccount } from '../support/imap-archive.ts';
 
@@ -37,15 +31,7 @@ async function fileHandlePrototype(): Promise<{ sync: () => Promise<void> }> {
 }
 
 function mailboxIn(archive: Archive) {
-  const account = insertAccount(archive.db, {
-    email: 'studio@pec.alfa.test',
-    imapHost: '127.0.0.1',
-    imapPort: 993,
-    imapSecurity: 'tls',
-    imapUser: 'studio@pec.alfa.test',
-    createdAt: new Date().toISOString(),
-  });
-  return upsertMailbox(archive.db, account.id, 'INBOX', 'INBOX', null);
+  return studioInbox(archive.db).inbox;
 }
 
 describe('ingest: the same message twice in one batch', () => {

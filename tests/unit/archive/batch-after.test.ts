@@ -3,12 +3,12 @@
  * it commits after that one, finds what that one archived, and commits nothing when it failed.
  */
 import { describe, expect, it } from 'vitest';
-import { insertAccount, upsertMailbox } from '../../../db/accounts.ts';
+import { upsertMailbox } from '../../../db/accounts.ts';
 import { countMessages, messageLocationsOf } from '../../../db/messages.ts';
 import { getMeta, setMeta } from '../../../db/meta.ts';
 import { Archive } from '../../../main/archive/archive.ts';
 import { buildOrdinary, pecOf, scenario } from '../../factory/pec-factory.ts';
-import { tempDir } from '../../support/archive.ts';
+import { studioInbox, tempDir } from '../../support/archive.ts';
 import { testAnchors } from '../../support/pec.ts';
 
 function archive(): Archive {
@@ -78,15 +78,8 @@ describe('two ingests at the same time, unordered (two folders or mailboxes sync
     const a = archive();
     try {
       const db = a.db;
-      const account = insertAccount(db, {
-        email: 'studio@pec.alfa.test',
-        imapHost: '127.0.0.1',
-        imapPort: 9,
-        imapSecurity: 'tls',
-        imapUser: 'studio@pec.alfa.test',
-        createdAt: new Date().toISOString(),
-      });
-      const inbox = upsertMailbox(db, account.id, 'INBOX', 'INBOX', null).id;
+      const { account, inbox: studio } = studioInbox(db);
+      const inbox = studio.id;
       const copy = upsertMailbox(db, account.id, 'Archivio', 'Archivio', null).id;
       const s = scenario();
       const twice = pecOf(s, 'posta-certificata');

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { insertAccount, resetMailbox, upsertMailbox } from '../../../db/accounts.ts';
+import { resetMailbox, upsertMailbox } from '../../../db/accounts.ts';
 import { isMessageSeen, pendingFlagChanges, setMessageSeen } from '../../../db/flags.ts';
 import { updateLocationFlags } from '../../../db/messages.ts';
 import { buildOrdinary } from '../../factory/pec-factory.ts';
-import { testArchive } from '../../support/archive.ts';
+import { studioInbox, testArchive } from '../../support/archive.ts';
 
 async function archiveWithOneMessage(writeSeen = true) {
   const archive = testArchive();
-  const account = insertAccount(archive.db, {
-    email: 'studio@pec.alfa.test',
-    imapHost: '127.0.0.1',
-    imapPort: 993,
-    imapSecurity: 'tls',
-    imapUser: 'studio@pec.alfa.test',
-    createdAt: new Date().toISOString(),
-    writeSeen,
-  });
-  const inbox = upsertMailbox(archive.db, account.id, 'INBOX', 'INBOX', null);
+  const { account, inbox } = studioInbox(archive.db, { writeSeen });
   const sent = upsertMailbox(archive.db, account.id, 'Archivio', 'Archivio', null);
   const raw = buildOrdinary();
   const [m] = await archive.ingest([{ raw, location: { mailboxId: inbox.id, uid: 7, flags: [] } }]);

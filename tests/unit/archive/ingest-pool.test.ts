@@ -5,14 +5,14 @@
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { insertAccount, mailboxesOf, recordMailboxProgress, upsertMailbox } from '../../../db/accounts.ts';
+import { mailboxesOf, recordMailboxProgress } from '../../../db/accounts.ts';
 import { countMessages, messageLocationsOf } from '../../../db/messages.ts';
 import { Archive } from '../../../main/archive/archive.ts';
 import { IngestPool } from '../../../main/archive/ingest-pool.ts';
 import { ingestRecord } from '../../../main/archive/ingest-record.ts';
 import { ENVELOPE_KINDS, RECEIPT_KINDS } from '../../../main/pec/kinds.ts';
 import { buildOrdinary, minimalPdf, pecOf, scenario } from '../../factory/pec-factory.ts';
-import { tempDir } from '../../support/archive.ts';
+import { studioInbox, tempDir } from '../../support/archive.ts';
 import { testAnchors } from '../../support/pec.ts';
 
 function corpus(): Buffer[] {
@@ -186,15 +186,7 @@ describe('ingest worker threads', () => {
     });
     try {
       expect(await archive.startIngestWorkers()).toBe(true);
-      const account = insertAccount(archive.db, {
-        email: 'studio@pec.alfa.test',
-        imapHost: '127.0.0.1',
-        imapPort: 993,
-        imapSecurity: 'tls',
-        imapUser: 'studio@pec.alfa.test',
-        createdAt: AT,
-      });
-      const inbox = upsertMailbox(archive.db, account.id, 'INBOX', 'INBOX', null);
+      const { account, inbox } = studioInbox(archive.db, { createdAt: AT });
       const raws = Array.from({ length: 80 }, (_, i) => buildOrdinary({ subject: `Lotto ${i}` }));
       const batch = raws.map((raw, i) => ({
         raw,

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { insertAccount, upsertMailbox } from '../../../db/accounts.ts';
 import { listView, smartViewCounts } from '../../../db/views.ts';
 import { buildOrdinary, pecOf, scenario } from '../../factory/pec-factory.ts';
-import { testArchive } from '../../support/archive.ts';
+import { studioInbox, testArchive } from '../../support/archive.ts';
 
 describe('list views', () => {
   it('one row per PEC thread and the smart views', async () => {
     const archive = testArchive();
     // "Da gestire" holds the incoming PEC of a mailbox's work period not handled yet (issue 14).
-    const account = insertAccount(archive.db, {
-      email: 'studio@pec.alfa.test',
-      imapHost: '127.0.0.1',
-      imapPort: 9,
-      imapSecurity: 'tls',
-      imapUser: 'studio@pec.alfa.test',
-      createdAt: new Date().toISOString(),
-    });
-    const inbox = upsertMailbox(archive.db, account.id, 'INBOX', 'INBOX', null).id;
+    const inbox = studioInbox(archive.db).inbox.id;
     let uid = 1;
     const inInbox = () => ({ mailboxId: inbox, uid: uid++, flags: ['\\Seen'] });
     const sent = scenario({ subject: 'Diffida 100% urgente' });

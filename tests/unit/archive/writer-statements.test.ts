@@ -6,7 +6,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { describe, expect, it, vi } from 'vitest';
-import { insertAccount, mailboxesOf, recordMailboxProgress, upsertMailbox } from '../../../db/accounts.ts';
+import { mailboxesOf, recordMailboxProgress } from '../../../db/accounts.ts';
 import { getMessage, insertMessage, type NewMessage, threadMembers } from '../../../db/messages.ts';
 import { insertRow, rowColumns, toRow } from '../../../db/rows.ts';
 import { messages, threads } from '../../../db/schema.ts';
@@ -17,7 +17,7 @@ import { Archive } from '../../../main/archive/archive.ts';
 import { workOnIngest } from '../../../main/work/ingest-hook.ts';
 import { fold } from '../../../main/work/match.ts';
 import { buildOrdinary, buildOriginal, minimalPdf, pecOf, scenario } from '../../factory/pec-factory.ts';
-import { tempDir } from '../../support/archive.ts';
+import { studioInbox, tempDir } from '../../support/archive.ts';
 import { testAnchors } from '../../support/pec.ts';
 
 const AT = '2026-11-30T10:00:00.000Z';
@@ -53,15 +53,7 @@ describe('the ingest writer', () => {
       onIngest: workOnIngest(() => new Date(AT)),
     });
     try {
-      const account = insertAccount(archive.db, {
-        email: 'studio@pec.alfa.test',
-        imapHost: '127.0.0.1',
-        imapPort: 993,
-        imapSecurity: 'tls',
-        imapUser: 'studio@pec.alfa.test',
-        createdAt: AT,
-      });
-      const inbox = upsertMailbox(archive.db, account.id, 'INBOX', 'INBOX', null);
+      const { account, inbox } = studioInbox(archive.db, { createdAt: AT });
       insertTag(archive.db, {
         name: 'Fatture',
         nameKey: fold('Fatture'),
