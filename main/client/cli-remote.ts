@@ -10,7 +10,7 @@ import type { ApiResponse } from '../api/contract.ts';
 import type { ApiRegistry } from '../api/registry.ts';
 import { archiveRegistry, openArchive } from '../cli/archive-access.ts';
 import { type CliCommand, type CliContext, CliError, type CliIo, parseCommandArgs } from '../cli/command.ts';
-import { jsonForTerminal, tty } from '../cli/terminal-text.ts';
+import { type MessageLine, printMessages } from '../cli/commands/messages.ts';
 import { connectRemote, probeFingerprint, type RemoteClient, RemoteError } from './remote.ts';
 
 /** What runs through --server; the rest (accounts, people, sync, keeping) runs on the server's machine. */
@@ -154,15 +154,7 @@ const remoteMessages: CliCommand = {
     if (!Number.isInteger(limit) || limit < 1) throw new CliError('--limit must be a positive number', 2);
     const api = await openCliApi(ctx, io);
     try {
-      const rows: {
-        id: number;
-        mailbox: string | null;
-        account: string | null;
-        kind: string;
-        subject: string | null;
-        date: string;
-        threadId: number | null;
-      }[] = [];
+      const rows: MessageLine[] = [];
       while (rows.length < limit) {
         const page = await api.registry.call(
           'messages.list',
@@ -198,10 +190,7 @@ const remoteMessages: CliCommand = {
           });
         if (value.rows.length === 0 || rows.length >= value.total) break;
       }
-      if (values.json) io.out(`${jsonForTerminal(rows, 2)}\n`);
-      else
-        for (const m of rows)
-          io.out(tty`${m.id}\t${m.date ?? ''}\t${m.kind}\t${m.mailbox ?? ''}\t${m.subject ?? ''}\n`);
+      printMessages(io, rows, values.json === true);
       return 0;
     } finally {
       await api.close();
