@@ -21,16 +21,23 @@ const client = await connectRemote({ url: job.url, fingerprint: job.fingerprint 
 const login = await client.login(job.user, job.password);
 if (!login.ok) throw new Error(`login: ${login.error.message}`);
 
-const reads: { thread: number; at: number; tags: string[]; claimedBy: string | null }[] = [];
-const changes: {
-  kind: 'claim' | 'tag';
-  thread: number;
-  tag?: string;
-  start: number;
-  end: number;
-  ok: boolean;
-  code?: string;
-}[] = [];
+/** What the child prints last, one JSON line: its changes and its reads, with their times. */
+export interface ClientReport {
+  user: string;
+  changes: {
+    kind: 'claim' | 'tag';
+    thread: number;
+    tag?: string;
+    start: number;
+    end: number;
+    ok: boolean;
+    code?: string;
+  }[];
+  reads: { thread: number; at: number; tags: string[]; claimedBy: string | null }[];
+}
+
+const reads: ClientReport['reads'] = [];
+const changes: ClientReport['changes'] = [];
 
 // Reads follow events: a thread named by an event is read again (once more if another event came
 // while reading), so the last read after any change reflects it.
@@ -93,7 +100,8 @@ for (let round = 0; round < job.rounds; round++)
 process.stdout.write('done\n');
 await commands.next(); // "stop"
 while (reading) await reading;
-process.stdout.write(`${JSON.stringify({ user: job.user, changes, reads })}\n`);
+const report: ClientReport = { user: job.user, changes, reads };
+process.stdout.write(`${JSON.stringify(report)}\n`);
 await client.call('auth.logout', {});
 await client.close();
 lines.close();

@@ -9,25 +9,12 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRemote } from '../../main/client/remote.ts';
 import { dovecotAvailable, startTestSim, type TestSim } from '../support/sim.ts';
+import type { ClientReport } from './office-client-child.ts';
 import { makeOffice, type Office, PASSWORD, type RunningServer, startServer } from './office-world.ts';
 
 const CHILD = new URL('./office-client-child.ts', import.meta.url).pathname;
 const USERS = ['op1', 'op2', 'op3'];
 const ROUNDS = 3;
-
-interface Report {
-  user: string;
-  changes: {
-    kind: string;
-    thread: number;
-    tag?: string;
-    start: number;
-    end: number;
-    ok: boolean;
-    code?: string;
-  }[];
-  reads: { thread: number; at: number; tags: string[]; claimedBy: string | null }[];
-}
 
 describe.runIf(dovecotAvailable)('three clients at once on one office server', () => {
   let sim: TestSim;
@@ -86,7 +73,9 @@ describe.runIf(dovecotAvailable)('three clients at once on one office server', (
     // Room for the last events to arrive and be read (the bound below is checked per change).
     await new Promise((r) => setTimeout(r, 1500));
     for (const c of children) c.child.stdin.write('stop\n');
-    const reports = (await Promise.all(children.map((c) => c.next()))).map((l) => JSON.parse(l) as Report);
+    const reports = (await Promise.all(children.map((c) => c.next()))).map(
+      (l) => JSON.parse(l) as ClientReport,
+    );
     for (const c of children) c.child.stdin.end();
 
     // No lost update: the final state has every tag, one claim per thread, the winner's.
