@@ -4,8 +4,7 @@
  * of syncs would have left it), the emptying preview lists what would go and touches nothing, and
  * "Fascicolo di prova" downloads the PEC's bundle from the reader.
  */
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
@@ -14,8 +13,7 @@ import { openDatabase } from '../../db/database.ts';
 import { saveQuotaSample } from '../../db/keep.ts';
 import { pdfText } from '../../main/search/extract/pdf.ts';
 import { buildOrdinary, buildOriginal, pecOf, scenario } from '../factory/pec-factory.ts';
-import { testPki } from '../factory/pki.ts';
-import { tempDir } from '../support/archive.ts';
+import { accountAddArgs, cliArchive } from '../support/cli.ts';
 import { DovecotServer, type DovecotUser } from '../support/dovecot.ts';
 import { startServe } from '../support/serve.ts';
 import { SHOTS } from './shared.ts';
@@ -72,39 +70,13 @@ test.describe('keeping the mailbox and the proof', () => {
       await client.append('INBOX', raw, ['\\Seen'], pec.date);
     await client.logout();
 
-    const dir = tempDir('pecdesk-e2e-keep-');
-    const archive = join(dir, 'archive');
-    const anchor = join(dir, 'test-ca.pem');
-    writeFileSync(anchor, testPki().rootPem);
-    const env = {
-      ...process.env,
-      PECDESK_PEC_TRUST_ANCHORS: anchor,
-      PECDESK_SECRETS: 'file',
-      PECDESK_SECRET_KEY: 'e2e-keep',
+    const { archive, env, pecdesk } = cliArchive('pecdesk-e2e-keep-');
+    const cli = async (args: string[], extra: Record<string, string> = {}) => {
+      const run = await pecdesk(args, extra);
+      if (run.code !== 0) throw new Error(`pecdesk ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
     };
-    const cli = (args: string[], extra: Record<string, string> = {}) =>
-      execFileSync(process.execPath, ['bin/pecdesk.mjs', '--archive', archive, ...args], {
-        env: { ...env, ...extra },
-        stdio: 'pipe',
-      });
-    cli(
-      [
-        'account',
-        'add',
-        '--email',
-        user.user,
-        '--imap-host',
-        '127.0.0.1',
-        '--imap-port',
-        String(server.tlsPort),
-        '--security',
-        'tls',
-        '--ca',
-        server.caFile,
-      ],
-      { PECDESK_PASSWORD: user.password },
-    );
-    cli(['sync']);
+    await cli(accountAddArgs(server, user.user), { PECDESK_PASSWORD: user.password });
+    await cli(['sync']);
     // Three weeks of syncs: usage rising about 20 KB a day up to what the server says today.
     const db = openDatabase(join(archive, 'archive.db'));
     const now = db.$client.prepare('SELECT used_bytes, limit_bytes FROM quota_samples').get() as {

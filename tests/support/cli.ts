@@ -58,7 +58,8 @@ export function accountAddArgs(
 
 /**
  * A fresh archive used through the CLI: passwords in the encrypted file (no keychain needed), the
- * test CA trusted for PEC signatures. `pecdesk` runs the CLI on it, with extra environment.
+ * test CA trusted for PEC signatures. `pecdesk` runs the CLI on it, with extra environment; `env`
+ * is the environment, for `serve` on the same archive.
  */
 export function cliArchive(prefix: string) {
   const dir = tempDir(prefix);
@@ -75,5 +76,5 @@ export function cliArchive(prefix: string) {
   };
   const pecdesk = (args: string[], extra: Record<string, string> = {}) =>
     runPecdesk(['--archive', archive, ...args], { ...env, ...extra });
-  return { archive, pecdesk };
+  return { archive, env, pecdesk };
 }
