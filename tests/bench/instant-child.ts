@@ -1,10 +1,9 @@
 /** The instant layer of the search benchmark, in a process of its own so its memory is its own. */
-import { readFileSync } from 'node:fs';
 import { openDatabase } from '../../db/database.ts';
 import { correspondentsSince, subjectsSince } from '../../db/suggest-sources.ts';
 import { DEFAULT_INSTANT_LIMITS, InstantIndex } from '../../main/search/instant.ts';
 import { seededRandom } from '../support/random.ts';
-import { percentile } from './bench-support.ts';
+import { percentile, residentMiB } from './bench-support.ts';
 
 const db = openDatabase(process.argv[2]!);
 // 'warm': the archive's connection has already read what the layer reads, as in a running app
@@ -14,27 +13,8 @@ if (process.argv[3] === 'warm') {
   correspondentsSince(db, 0, DEFAULT_INSTANT_LIMITS.correspondents);
   subjectsSince(db, 0, DEFAULT_INSTANT_LIMITS.subjects);
 }
-/**
- * Resident memory by kind (Linux; elsewhere only the total): anonymous (heaps, SQLite's page
- * cache and sorts) and file pages (here the archive's pages SQLite reads through its memory map:
- * the operating system's cache, shared and given back under pressure).
- */
-function resident(): { rss: number; anon: number | null; file: number | null } {
-  let status = '';
-  try {
-    status = readFileSync('/proc/self/status', 'utf8');
-  } catch {
-    // Not Linux.
-  }
-  const kib = (name: string) => {
-    const m = new RegExp(`${name}:\\s+(\\d+) kB`).exec(status);
-    return m ? Number(m[1]) * 1024 : null;
-  };
-  return { rss: process.memoryUsage().rss, anon: kib('RssAnon'), file: kib('RssFile') };
-}
-
 globalThis.gc?.();
-const resident0 = resident();
+const resident0 = residentMiB();
 const rss0 = process.memoryUsage().rss;
 const heap0 = process.memoryUsage().heapUsed;
 const index = new InstantIndex();
@@ -43,9 +23,8 @@ await index.build(db);
 const buildMs = performance.now() - t0;
 globalThis.gc?.();
 const rss1 = process.memoryUsage().rss;
-const resident1 = resident();
-const deltaMiB = (k: 'anon' | 'file') =>
-  resident0[k] === null || resident1[k] === null ? null : (resident1[k]! - resident0[k]!) / 1048576;
+const resident1 = residentMiB();
+const deltaMiB = (k: 'anon' | 'file') => (resident0 && resident1 ? resident1[k] - resident0[k] : null);
 const heap1 = process.memoryUsage().heapUsed;
 const stats = index.stats();
 const r = seededRandom(3);

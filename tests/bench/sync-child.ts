@@ -12,6 +12,7 @@ import { Archive } from '../../main/archive/archive.ts';
 import { archiveTrustAnchors } from '../../main/archive/archive-config.ts';
 import { openSecretStore } from '../../main/secrets/open-store.ts';
 import { SyncService } from '../../main/sync/sync-service.ts';
+import { residentMiB } from './bench-support.ts';
 
 const [dir, email, password, port, ca] = process.argv.slice(2) as [string, string, string, string, string];
 const anchors = await archiveTrustAnchors(dir);
@@ -29,20 +30,10 @@ await addAccount(
   password,
 );
 const rssMiB = () => process.resourceUsage().maxRSS / 1024;
-/** Resident memory by kind (Linux): anonymous (heaps, buffers) and file pages (SQLite's mmap, code). */
-function residentMiB(): Record<string, number> {
-  let status = '';
-  try {
-    status = readFileSync('/proc/self/status', 'utf8');
-  } catch {
-    return {};
-  }
-  const field = (name: string) => Number(new RegExp(`${name}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0) / 1024;
-  return {
-    anon: field('RssAnon'),
-    file: field('RssFile'),
-    mainHeap: getHeapStatistics().total_heap_size / 1048576,
-  };
+/** Resident memory by kind (bench-support.ts residentMiB) and the main thread's heap. */
+function residentWithHeap(): Record<string, number> {
+  const resident = residentMiB();
+  return resident ? { ...resident, mainHeap: getHeapStatistics().total_heap_size / 1048576 } : {};
 }
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
@@ -52,7 +43,7 @@ const seconds = (performance.now() - t0) / 1000;
 const maxRssMiB = rssMiB();
 // CPU of every thread of the process (workers included), user and kernel, during ingest.
 const cpu = process.cpuUsage(cpu0);
-const residentAtArchive = residentMiB();
+const residentAtArchive = residentWithHeap();
 if (!result?.ok) throw new Error(`sync failed: ${result?.error}`);
 const pendingAtArchive = archive.pendingText();
 const left = await archive.drainText(10 * 60_000);
