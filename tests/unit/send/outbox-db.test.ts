@@ -4,7 +4,6 @@
  * on are numbers.
  */
 import { describe, expect, it } from 'vitest';
-import { insertAccount } from '../../../db/accounts.ts';
 import {
   attemptsSince,
   claimNext,
@@ -18,18 +17,11 @@ import {
   requeue,
   startAttempt,
 } from '../../../db/outbox.ts';
-import { testArchive } from '../../support/archive.ts';
+import { studioInbox, testArchive } from '../../support/archive.ts';
 
 function setup() {
   const archive = testArchive();
-  const account = insertAccount(archive.db, {
-    email: 'studio@pec.alfa.test',
-    imapHost: '127.0.0.1',
-    imapPort: 993,
-    imapSecurity: 'tls',
-    imapUser: 'studio@pec.alfa.test',
-    createdAt: new Date().toISOString(),
-  });
+  const { account } = studioInbox(archive.db);
   const row = (n: number) =>
     insertOutbox(archive.db, {
       accountId: account.id,
